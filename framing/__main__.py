@@ -1,0 +1,3 @@
+from framing.cli import entry_point
+
+entry_point()

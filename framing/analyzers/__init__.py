@@ -1,0 +1,84 @@
+"""The analyzer registry: every analyzer is looked up here by name.
+
+An analyzer is a pure function ``analyze(doc, resources, prior) -> Result`` registered under a
+name with a version (bumped whenever its output changes; batch scoring uses it as a cache key)
+and the names of the analyzers whose results it reads from ``prior``. The CLI takes its choices
+from this registry, never from a second hand-written list.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Built-in analyzer modules, imported on first use so that `import framing` stays cheap.
+_BUILTIN_MODULES = ("sentiment",)
+_REGISTRY: dict[str, Analyzer] = {}
+_loaded_builtins = False
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    name: str
+    version: str
+    analyze: Callable[..., Any]
+    requires: tuple[str, ...] = ()
+    description: str = ""
+
+
+def register(analyzer: Analyzer) -> Analyzer:
+    """Add an analyzer; a second analyzer under a taken name is refused."""
+    if analyzer.name in _REGISTRY and _REGISTRY[analyzer.name] is not analyzer:
+        raise ValueError(f"an analyzer named {analyzer.name!r} is already registered")
+    _REGISTRY[analyzer.name] = analyzer
+    return analyzer
+
+
+def _ensure_builtins() -> None:
+    global _loaded_builtins
+    if not _loaded_builtins:
+        _loaded_builtins = True
+        for module in _BUILTIN_MODULES:
+            importlib.import_module(f"{__name__}.{module}")
+
+
+def names() -> list[str]:
+    _ensure_builtins()
+    return sorted(_REGISTRY)
+
+
+def get(name: str) -> Analyzer:
+    _ensure_builtins()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"unknown analyzer {name!r}; available: {', '.join(names())}") from None
+
+
+def resolve(selected: Iterable[str] | None = None) -> list[Analyzer]:
+    """The selected analyzers (default: all) plus their requirements, in dependency order."""
+    wanted = names() if selected is None else list(selected)
+    ordered: list[Analyzer] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        analyzer = get(name)
+        if analyzer in ordered:
+            return
+        if name in visiting:
+            raise ValueError(f"analyzer {name!r} depends on itself")
+        visiting.add(name)
+        for requirement in analyzer.requires:
+            visit(requirement)
+        visiting.discard(name)
+        ordered.append(analyzer)
+
+    for name in wanted:
+        visit(name)
+    return ordered
+
+
+def versions(analyzers: Iterable[Analyzer]) -> Mapping[str, str]:
+    return {a.name: a.version for a in analyzers}

@@ -1,0 +1,114 @@
+"""The ``framing`` command: parses arguments, calls the library, prints. No logic of its own.
+
+Exit status: 0 success; 1 a fatal error (bad arguments to a file, unreadable model...); 2 usage
+error; 3 the run finished but some records were rejected (listed on stderr and in --rejects).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from framing import __version__
+from framing import analyzers as registry
+from framing.output import open_writer
+from framing.scoring import ScoreOptions, score_inputs
+
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+
+def _analyzer_list(value: str) -> list[str]:
+    chosen = [v.strip() for v in value.split(",") if v.strip()]
+    for name in chosen:
+        registry.get(name)  # raises ValueError naming the valid choices
+    return chosen
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="framing",
+        description="Media-bias and framing analysis: loaded language, attribution, sources.",
+    )
+    parser.add_argument("--version", action="version", version=f"framing {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    score = commands.add_parser("score", help="score articles and write one result per article")
+    score.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or - for stdin")
+    score.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    score.add_argument("--format", choices=("jsonl", "csv"), help="default: from the output suffix, else jsonl")
+    score.add_argument("--rejects", metavar="PATH", help="write rejected records (id, origin, reason) as JSONL")
+    score.add_argument(
+        "--analyzers",
+        type=_analyzer_list,
+        metavar="NAMES",
+        help=f"comma-separated subset of: {', '.join(registry.names())} (default: all)",
+    )
+    score.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="extra lexicon file (repeatable)")
+    score.add_argument(
+        "--replace-categories",
+        action="store_true",
+        help="user lexicon categories replace the shipped ones instead of adding to them",
+    )
+    score.add_argument("--model", metavar="MODEL", help="a sentence classifier trained with 'framing train'")
+    score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
+    score.set_defaults(run=_run_score)
+    return parser
+
+
+def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    options = ScoreOptions(
+        analyzers=args.analyzers,
+        lexicon_files=tuple(args.lexicon),
+        replace_categories=args.replace_categories,
+        model=args.model,
+    )
+    output_format = args.format or ("csv" if str(args.output).endswith(".csv") else "jsonl")
+    rejects_file = open(args.rejects, "w", encoding="utf-8") if args.rejects else None
+    scored = rejected = 0
+    try:
+        with open_writer(args.output, output_format) as writer:
+            for item in score_inputs(args.inputs, options, stdin=stdin):
+                if item.result is not None:
+                    writer.write(item.result)
+                    scored += 1
+                else:
+                    rejected += 1
+                    reject = item.reject
+                    stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
+                    if rejects_file:
+                        rejects_file.write(
+                            json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason}, ensure_ascii=False)
+                            + "\n"
+                        )
+    finally:
+        if rejects_file:
+            rejects_file.close()
+    if not args.quiet:
+        stderr.write(f"framing: scored {scored} article(s), rejected {rejected}\n")
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: Any = None, stderr: TextIO | None = None) -> int:
+    stderr = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exit.code or 0)
+    try:
+        return args.run(args, stdin if stdin is not None else sys.stdin.buffer, stderr)
+    except (OSError, ValueError) as error:
+        stderr.write(f"framing: error: {error}\n")
+        return EXIT_FATAL
+
+
+def entry_point() -> None:
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    entry_point()
+

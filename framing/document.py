@@ -1,0 +1,148 @@
+"""The Document: one article's original text plus every segment as offsets into it.
+
+``Document.from_text`` runs the segmentation stage of the pipeline once: cleaning (chrome set
+aside, never deleted), paragraphs, sentences and quotations. Tokens are computed on first use,
+because not every analyzer needs them. The text is never modified, so for every span
+``doc.text[span.start:span.end]`` is exactly what the user gave us.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from framing.clean import clean as find_chrome
+from framing.quotes import find_quotations
+from framing.segment import is_word, paragraph_spans, sentence_spans, token_spans
+from framing.spans import Diagnostic, Quotation, Removed, Span
+
+__all__ = ["Document", "Span", "Quotation", "Removed", "Diagnostic"]
+
+
+class Document:
+    """An article ready for analysis. Build it with :meth:`Document.from_text`."""
+
+    __slots__ = (
+        "id",
+        "text",
+        "metadata",
+        "paragraphs",
+        "sentences",
+        "quotations",
+        "removed",
+        "references",
+        "diagnostics",
+        "_tokens",
+        "_sentence_tokens",
+        "_outer_quote_starts",
+        "_outer_quotes",
+    )
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        text: str,
+        metadata: Mapping[str, Any],
+        paragraphs: tuple[Span, ...],
+        sentences: tuple[Span, ...],
+        quotations: tuple[Quotation, ...],
+        removed: tuple[Removed, ...],
+        references: tuple[Span, ...],
+        diagnostics: tuple[Diagnostic, ...],
+    ) -> None:
+        self.id = id
+        self.text = text
+        self.metadata = MappingProxyType(dict(metadata))
+        self.paragraphs = paragraphs
+        self.sentences = sentences
+        self.quotations = quotations
+        self.removed = removed
+        self.references = references
+        self.diagnostics = diagnostics
+        self._tokens: tuple[Span, ...] | None = None
+        self._sentence_tokens: list[tuple[Span, ...]] | None = None
+        self._outer_quotes = [q for q in quotations if q.level == 0]
+        self._outer_quote_starts = [q.content_start for q in self._outer_quotes]
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        *,
+        id: str = "doc",
+        metadata: Mapping[str, Any] | None = None,
+        clean: bool = True,
+    ) -> Document:
+        """Segment ``text``. With ``clean=False`` every line is treated as prose."""
+        if not isinstance(text, str):
+            raise TypeError(f"Document text must be str, not {type(text).__name__}")
+        diagnostics: list[Diagnostic] = []
+        if clean:
+            chrome = find_chrome(text)
+            paragraphs = paragraph_spans(text, list(chrome.kept_lines))
+            removed, references = chrome.removed, chrome.references
+        else:
+            paragraphs = paragraph_spans(text)
+            removed, references = (), ()
+        sentences = [s for lo, hi in paragraphs for s in sentence_spans(text, lo, hi)]
+        quotations, quote_problems = find_quotations(text, paragraphs)
+        diagnostics.extend(quote_problems)
+        if not paragraphs:
+            diagnostics.append(Diagnostic("no-prose", "no prose left to analyze after cleaning"))
+        return cls(
+            id=id,
+            text=text,
+            metadata=metadata or {},
+            paragraphs=tuple(Span(*p) for p in paragraphs),
+            sentences=tuple(Span(*s) for s in sentences),
+            quotations=tuple(quotations),
+            removed=tuple(removed),
+            references=tuple(references),
+            diagnostics=tuple(diagnostics),
+        )
+
+    # -- tokens -------------------------------------------------------------------------
+
+    @property
+    def tokens(self) -> tuple[Span, ...]:
+        """Word and punctuation tokens of the prose (sentence by sentence)."""
+        if self._tokens is None:
+            self._tokens = tuple(t for sentence in self.sentence_tokens() for t in sentence)
+        return self._tokens
+
+    def sentence_tokens(self) -> list[tuple[Span, ...]]:
+        """Tokens grouped by sentence, parallel to :attr:`sentences`."""
+        if self._sentence_tokens is None:
+            self._sentence_tokens = [
+                tuple(Span(s, e) for s, e in token_spans(self.text, sent.start, sent.end))
+                for sent in self.sentences
+            ]
+        return self._sentence_tokens
+
+    @property
+    def word_count(self) -> int:
+        return sum(1 for t in self.tokens if is_word(self.text[t.start : t.end]))
+
+    # -- quotations and voice -----------------------------------------------------------
+
+    def quote_at(self, offset: int) -> Quotation | None:
+        """The outermost quotation whose content contains ``offset``, if any."""
+        index = bisect_right(self._outer_quote_starts, offset) - 1
+        if index >= 0 and self._outer_quotes[index].contains(offset):
+            return self._outer_quotes[index]
+        return None
+
+    def in_quotation(self, offset: int) -> bool:
+        return self.quote_at(offset) is not None
+
+    def span_text(self, span: Span | Quotation) -> str:
+        return self.text[span.start : span.end]
+
+    def __repr__(self) -> str:
+        return (
+            f"Document(id={self.id!r}, chars={len(self.text)}, paragraphs={len(self.paragraphs)}, "
+            f"sentences={len(self.sentences)}, quotations={len(self.quotations)})"
+        )

@@ -1,0 +1,1 @@
+"""Trained models: the Punkt sentence parameters and the loaded-sentence classifier."""

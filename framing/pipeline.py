@@ -1,0 +1,192 @@
+"""Run analyzers over documents: load -> segment -> analyze.
+
+``Resources`` holds everything analyzers read (lexicon tables, VADER, the sentence classifier,
+gazetteers), loaded lazily and once per process; there is no global state, so two
+configurations can live side by side and each worker process builds its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from framing import analyzers as registry
+from framing.document import Document
+from framing.lexicons import Table, load_table
+from framing.results import SCHEMA_VERSION, to_jsonable
+from framing.spans import Diagnostic
+
+
+class Resources:
+    """Lexicons, models and gazetteers for one configuration, loaded on first use.
+
+    ``lexicon_files``: user lexicon files in the shipped format; each is merged into the shipped
+    table of the same ``name`` (header ``# name:``) — adding entries, or replacing the categories
+    it defines when ``replace_categories`` is true. ``model``: a path to a trained sentence
+    classifier, or None for the shipped default.
+    """
+
+    def __init__(
+        self,
+        *,
+        lexicon_files: Sequence[str | os.PathLike] = (),
+        replace_categories: bool = False,
+        model: str | os.PathLike | None = None,
+    ) -> None:
+        self.lexicon_files = tuple(Path(p) for p in lexicon_files)
+        self.replace_categories = replace_categories
+        self.model_path = Path(model) if model is not None else None
+        self._memo: dict[str, Any] = {}
+        self._user_tables = [load_table(p) for p in self.lexicon_files]  # fail early, with file:line
+
+    def memo(self, key: str, factory: Callable[[], Any]) -> Any:
+        """Build something once per Resources (compiled matchers, models...)."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return self._memo[key]
+
+    def table(self, name: str) -> Table:
+        """A shipped table merged with the user's tables of the same name."""
+        return self.memo(f"table:{name}", lambda: self._merged(name))
+
+    def _merged(self, name: str) -> Table:
+        shipped = load_table(name)
+        extra = [t for t in self._user_tables if t.meta.get("name") == shipped.meta.get("name")]
+        if not extra:
+            return shipped
+        rows = list(shipped.rows)
+        for user in extra:
+            if tuple(user.columns) != tuple(shipped.columns):
+                raise ValueError(
+                    f"user lexicon {user.meta.get('name')!r} has columns {', '.join(user.columns)}; "
+                    f"expected {', '.join(shipped.columns)}"
+                )
+            if self.replace_categories and "category" in shipped.columns:
+                replaced = {r["category"] for r in user.rows}
+                rows = [r for r in rows if r["category"] not in replaced]
+            rows.extend(user.rows)
+        version = "+".join([shipped.version] + [f"user-{u.version}" for u in extra])
+        return Table({**shipped.meta, "version": version}, shipped.columns, tuple(rows))
+
+    def vader(self) -> Any:
+        def build() -> Any:
+            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+            return SentimentIntensityAnalyzer()
+
+        return self.memo("vader", build)
+
+    def fingerprint(self) -> str:
+        """Changes whenever a user lexicon or model file changes (for caches and stores)."""
+        digest = hashlib.sha256()
+        for path in (*self.lexicon_files, *([self.model_path] if self.model_path else [])):
+            digest.update(str(path).encode())
+            digest.update(Path(path).read_bytes())
+        digest.update(str(self.replace_categories).encode())
+        return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """Everything framing says about one article."""
+
+    id: str
+    metadata: Mapping[str, Any]
+    text_length: int
+    words: int
+    diagnostics: tuple[Diagnostic, ...]
+    cleaning: Mapping[str, Any]
+    segments: Mapping[str, Any]
+    analyses: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "id": self.id,
+            "metadata": to_jsonable(self.metadata),
+            "text_length": self.text_length,
+            "words": self.words,
+            "diagnostics": to_jsonable(self.diagnostics),
+            "cleaning": to_jsonable(self.cleaning),
+            "segments": to_jsonable(self.segments),
+            **{name: to_jsonable(result) for name, result in self.analyses.items()},
+        }
+
+    def figures(self) -> dict[str, Any]:
+        """Flat article-level figures (the CSV row): metadata first, then each analyzer's."""
+        row: dict[str, Any] = {"id": self.id}
+        for key, value in self.metadata.items():
+            if isinstance(value, (str, int, float, bool)) or value is None:
+                row[key] = value
+        row.update(text_length=self.text_length, words=self.words, diagnostics=len(self.diagnostics))
+        for result in self.analyses.values():
+            figures = getattr(result, "figures", None)
+            if callable(figures):
+                row.update(figures())
+        return row
+
+
+def analyze(
+    doc: Document,
+    *,
+    analyzers: Iterable[str] | None = None,
+    resources: Resources | None = None,
+) -> ArticleResult:
+    """Run the selected analyzers (default: all registered) on one document."""
+    resources = resources or default_resources()
+    analyses: dict[str, Any] = {}
+    for analyzer in registry.resolve(analyzers):
+        analyses[analyzer.name] = analyzer.analyze(doc, resources, analyses)
+    return ArticleResult(
+        id=doc.id,
+        metadata=doc.metadata,
+        text_length=len(doc.text),
+        words=doc.word_count,
+        diagnostics=doc.diagnostics,
+        cleaning={"removed": doc.removed, "references": doc.references},
+        segments={
+            "paragraphs": len(doc.paragraphs),
+            "sentences": len(doc.sentences),
+            "quotations": [
+                {
+                    "start": q.start,
+                    "end": q.end,
+                    "content_start": q.content_start,
+                    "content_end": q.content_end,
+                    "closed": q.closed,
+                    "level": q.level,
+                    "paragraphs": q.paragraphs,
+                }
+                for q in doc.quotations
+            ],
+        },
+        analyses=analyses,
+    )
+
+
+def analyze_text(text: str, *, id: str = "text", metadata: Mapping[str, Any] | None = None, **kwargs: Any) -> ArticleResult:
+    """Convenience: segment and analyze a string in one call."""
+    return analyze(Document.from_text(text, id=id, metadata=metadata), **kwargs)
+
+
+_DEFAULT: Resources | None = None
+
+
+def default_resources() -> Resources:
+    """The shipped configuration, built once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Resources()
+    return _DEFAULT
+
+
+def iter_analyze(
+    documents: Iterable[Document], *, analyzers: Iterable[str] | None = None, resources: Resources | None = None
+) -> Iterator[ArticleResult]:
+    analyzers = list(analyzers) if analyzers is not None else None
+    for doc in documents:
+        yield analyze(doc, analyzers=analyzers, resources=resources)

@@ -1,0 +1,82 @@
+"""Score a stream of input records: read -> Document -> analyze, one record at a time.
+
+A problem with one record never stops the run: unreadable or invalid records arrive from
+``framing.corpus`` as ``Reject``; an analyzer that fails on one article turns into a reject for
+that article (with the error), and the rest are scored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from framing.corpus import Record, Reject, read_inputs
+from framing.document import Document
+from framing.pipeline import ArticleResult, Resources, analyze
+from framing.spans import Diagnostic
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    analyzers: Sequence[str] | None = None
+    lexicon_files: tuple[str | os.PathLike, ...] = ()
+    replace_categories: bool = False
+    model: str | os.PathLike | None = None
+
+    def resources(self) -> Resources:
+        return Resources(
+            lexicon_files=self.lexicon_files, replace_categories=self.replace_categories, model=self.model
+        )
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One outcome of a run: a result, or a reject saying why there is none."""
+
+    result: ArticleResult | None = None
+    reject: Reject | None = None
+
+
+def document_from_record(record: Record) -> Document:
+    doc = Document.from_text(record.text, id=record.id, metadata=record.metadata)
+    if not record.warnings:
+        return doc
+    warnings = tuple(Diagnostic("input", w) for w in record.warnings)
+    return Document(
+        id=doc.id,
+        text=doc.text,
+        metadata=doc.metadata,
+        paragraphs=doc.paragraphs,
+        sentences=doc.sentences,
+        quotations=doc.quotations,
+        removed=doc.removed,
+        references=doc.references,
+        diagnostics=warnings + doc.diagnostics,
+    )
+
+
+def score_record(record: Record, resources: Resources, analyzers: Sequence[str] | None) -> Scored:
+    try:
+        doc = document_from_record(record)
+        return Scored(result=analyze(doc, analyzers=analyzers, resources=resources))
+    except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
+        return Scored(reject=Reject(record.id, record.origin, f"analysis failed: {type(error).__name__}: {error}"))
+
+
+def score_records(
+    items: Iterable[Record | Reject], options: ScoreOptions | None = None, resources: Resources | None = None
+) -> Iterator[Scored]:
+    options = options or ScoreOptions()
+    resources = resources or options.resources()
+    for item in items:
+        if isinstance(item, Reject):
+            yield Scored(reject=item)
+        else:
+            yield score_record(item, resources, options.analyzers)
+
+
+def score_inputs(inputs: Iterable[str], options: ScoreOptions | None = None, *, stdin: Any = None) -> Iterator[Scored]:
+    """Read and score files/directories/stdin, streaming."""
+    yield from score_records(read_inputs(inputs, stdin=stdin), options)

@@ -1,0 +1,144 @@
+"""Paragraphs, sentences and tokens as character spans into the original text.
+
+Nothing here rewrites the text: every function returns ``(start, end)`` offsets, so that
+``text[start:end]`` is always the segment as the user gave it.
+
+Sentences come from NLTK's Punkt with parameters trained on the open corpora that ship with
+the project (``framing/data/punkt_en.json``, rebuilt by ``python -m framing.models.punkt``),
+so no ``nltk.download()`` is ever needed. Tokens come from one compiled regular expression:
+NLTK's ``NLTKWordTokenizer.span_tokenize`` gives the same kind of spans but is several times
+slower and rewrites quotes internally before re-aligning them, which we do not need.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+Offsets = tuple[int, int]
+
+# A line "ends a sentence" when its last visible character closes one; trailing wiki citation
+# marks like "[7]" or "[3][4]" do not count.
+_TRAILING_CITATIONS = re.compile(r"(?:\[\d+\])+\s*$")
+_SENTENCE_FINAL = set(".!?:;…\"”’»)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•–—]\s|\d{1,3}[.)]\s|↑)")
+_HEADING_MAX_CHARS = 80
+
+TOKEN_RE = re.compile(
+    r"""
+    https?://\S+[^\s.,;:!?)\]"”’]            # URLs
+    | www\.\S+[^\s.,;:!?)\]"”’]
+    | (?:[A-Za-z]\.){2,}                      # U.S., U.K., e.g.
+    | \$?\d+(?:[.,]\d+)*%?                    # numbers, money, percentages
+    | (?:\(\w{1,3}\))?\w+(?:\(\w{1,3}\))?     # words, incl. editorial insertions (W)e, need(s)
+      (?:[-‑]\w+)*                            # hyphenated compounds: anti-Russian, US-dominated
+      (?:['’](?![sS]\b)\w+)*                  # contractions and names: don't, O'Neill
+    | ['’][sS]\b                              # possessive clitic: Russia ’s
+    | \.{2,}                                  # ellipsis written as dots
+    | \S                                      # any other visible character
+    """,
+    re.VERBOSE,
+)
+
+
+def iter_lines(text: str) -> list[Offsets]:
+    """Spans of lines without their line terminator (\\n, \\r\\n or \\r)."""
+    spans = []
+    for match in re.finditer(r"[^\r\n]*", text):
+        # finditer yields an empty match after each line; keep empty lines only once.
+        if match.start() > 0 and match.start() == match.end() and text[match.start() - 1] not in "\r\n":
+            continue
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def strip_span(text: str, start: int, end: int) -> Offsets:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _ends_sentence(line: str) -> bool:
+    line = _TRAILING_CITATIONS.sub("", line).rstrip()
+    return not line or line[-1] in _SENTENCE_FINAL
+
+
+def paragraph_spans(text: str, lines: list[Offsets] | None = None) -> list[Offsets]:
+    """Split text into paragraphs.
+
+    Blank lines always separate paragraphs. Inside a block of consecutive lines, a line break
+    also separates paragraphs when the line ends a sentence, is short like a heading, or the
+    next line is a list item; otherwise it is a soft wrap and the lines are joined. This reads
+    both "one paragraph per line" text (wikis) and hard-wrapped text correctly.
+    """
+    if lines is None:
+        lines = iter_lines(text)
+    paragraphs: list[Offsets] = []
+    current: Offsets | None = None
+    for start, end in lines:
+        start, end = strip_span(text, start, end)
+        if start == end:
+            if current:
+                paragraphs.append(current)
+            current = None
+            continue
+        if current is None:
+            current = (start, end)
+            continue
+        previous = text[current[0] : current[1]]
+        last_line_start = text.rfind("\n", current[0], current[1]) + 1 or current[0]
+        last_line = text[max(last_line_start, current[0]) : current[1]]
+        breaks = (
+            _ends_sentence(previous)
+            or len(last_line) <= _HEADING_MAX_CHARS and not last_line.rstrip().endswith(",")
+            and len(text[start:end]) > _HEADING_MAX_CHARS
+            or _LIST_ITEM.match(text[start:end]) is not None
+        )
+        if breaks:
+            paragraphs.append(current)
+            current = (start, end)
+        else:
+            current = (current[0], end)
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+@lru_cache(maxsize=1)
+def sentence_tokenizer() -> PunktSentenceTokenizer:
+    """Punkt with the project's trained parameters (no NLTK data package needed)."""
+    raw = json.loads(resources.files("framing.data").joinpath("punkt_en.json").read_text("utf-8"))
+    params = PunktParameters()
+    params.abbrev_types = set(raw["abbrev_types"])
+    params.collocations = {tuple(pair) for pair in raw["collocations"]}
+    params.sent_starters = set(raw["sent_starters"])
+    for word, flags in raw["ortho_context"].items():
+        params.ortho_context[word] = flags
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[Offsets]:
+    """Sentences of ``text[start:end]`` (one paragraph) as absolute offsets."""
+    chunk = text[start:end]
+    spans = []
+    for s, e in sentence_tokenizer().span_tokenize(chunk):
+        s, e = strip_span(chunk, s, e)
+        if s < e:
+            spans.append((start + s, start + e))
+    return spans
+
+
+def token_spans(text: str, start: int = 0, end: int | None = None) -> list[Offsets]:
+    """Word and punctuation tokens of ``text[start:end]`` as absolute offsets."""
+    end = len(text) if end is None else end
+    return [m.span() for m in TOKEN_RE.finditer(text, start, end)]
+
+
+def is_word(token: str) -> bool:
+    return any(ch.isalnum() for ch in token)

@@ -632,3 +632,25 @@ def test_manifest_without_a_file_column_is_one_reject(tmp_path):
     rej = only(read(tmp_path), Reject)
     assert rej == Reject(None, f"{tmp_path / 'manifest.csv'}:header",
                          "missing required column 'file'; header has: id, path")
+
+
+def test_a_line_far_beyond_the_limit_is_skipped_unparsed_and_reading_goes_on(tmp_path):
+    # The line limit allows for escapes and metadata (6 x max_bytes + 1 MiB); beyond
+    # it the line is skipped without being held or parsed.
+    huge = "q" * (1 << 20) * 2
+    path = write_jsonl(tmp_path / "huge.jsonl", {"id": "huge", "text": huge}, {"id": "after", "text": "ok"})
+    csv_path = write_csv(tmp_path / "huge.csv", [["id", "text"], ["huge", huge], ["after2", "ok"]])
+    items = read(path, csv_path, max_bytes=10)
+    assert [type(i) for i in items] == [Reject, Record, Reject, Record]
+    assert items[0].origin == f"{path}:1"
+    first_line = len(path.read_bytes().split(b"\n")[0]) + 1
+    assert items[0].reason == f"too large: line has {first_line} bytes > limit {6 * 10 + (1 << 20)}"
+    assert items[2].origin == f"{csv_path}:row 1" and items[2].reason.startswith("too large: line 2 has")
+    assert (items[1].id, items[3].id) == ("after", "after2")
+
+
+def test_crlf_jsonl_and_csv_files(tmp_path):
+    (tmp_path / "w.jsonl").write_bytes(b'{"id": "w1", "text": "a\\r\\nb"}\r\n{"id": "w2", "text": "c"}\r\n')
+    (tmp_path / "w.csv").write_bytes(b'id,text\r\nw3,"x\r\ny"\r\nw4,z\r\n')
+    items = read(tmp_path / "w.jsonl", tmp_path / "w.csv")
+    assert [(r.id, r.text) for r in items] == [("w1", "a\r\nb"), ("w2", "c"), ("w3", "x\r\ny"), ("w4", "z")]

@@ -23,7 +23,10 @@ EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 def _analyzer_list(value: str) -> list[str]:
     chosen = [v.strip() for v in value.split(",") if v.strip()]
     for name in chosen:
-        registry.get(name)  # raises ValueError naming the valid choices
+        try:
+            registry.get(name)
+        except ValueError as error:  # argparse shows ArgumentTypeError messages verbatim
+            raise argparse.ArgumentTypeError(str(error)) from None
     return chosen
 
 
@@ -53,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="user lexicon categories replace the shipped ones instead of adding to them",
     )
     score.add_argument("--model", metavar="MODEL", help="a sentence classifier trained with 'framing train'")
+    score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.set_defaults(run=_run_score)
     return parser
@@ -69,7 +73,7 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     rejects_file = open(args.rejects, "w", encoding="utf-8") if args.rejects else None
     scored = rejected = 0
     try:
-        with open_writer(args.output, output_format) as writer:
+        with open_writer(args.output, output_format, include_text=not args.no_text) as writer:
             for item in score_inputs(args.inputs, options, stdin=stdin):
                 if item.result is not None:
                     writer.write(item.result)

@@ -15,17 +15,19 @@ CSV_METADATA = ("title", "outlet", "author", "date", "url")
 
 
 class JsonlWriter:
-    def __init__(self, handle: TextIO) -> None:
+    def __init__(self, handle: TextIO, *, include_text: bool = True) -> None:
         self.handle = handle
+        self.include_text = include_text
 
     def write(self, result: ArticleResult) -> None:
-        self.handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        record = result.to_dict(include_text=self.include_text)
+        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 class CsvWriter:
     """Streams rows; the header is fixed by the first result (figures are the same per config)."""
 
-    def __init__(self, handle: TextIO) -> None:
+    def __init__(self, handle: TextIO, *, include_text: bool = False) -> None:
         self.handle = handle
         self.writer: csv.DictWriter | None = None
 
@@ -51,11 +53,11 @@ def flat_row(result: ArticleResult) -> dict[str, Any]:
 
 
 @contextmanager
-def open_writer(path: str, output_format: str) -> Iterator[JsonlWriter | CsvWriter]:
+def open_writer(path: str, output_format: str, *, include_text: bool = True) -> Iterator[JsonlWriter | CsvWriter]:
     writer_class = {"jsonl": JsonlWriter, "csv": CsvWriter}[output_format]
     if path == "-":
-        yield writer_class(sys.stdout)
+        yield writer_class(sys.stdout, include_text=include_text)
         sys.stdout.flush()
         return
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        yield writer_class(handle)
+        yield writer_class(handle, include_text=include_text)

@@ -96,6 +96,7 @@ class ArticleResult:
 
     id: str
     metadata: Mapping[str, Any]
+    text: str
     text_length: int
     words: int
     diagnostics: tuple[Diagnostic, ...]
@@ -103,11 +104,13 @@ class ArticleResult:
     segments: Mapping[str, Any]
     analyses: Mapping[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, include_text: bool = True) -> dict[str, Any]:
+        """The JSON record. With the text included it is self-contained: spans can be shown."""
         return {
             "schema_version": SCHEMA_VERSION,
             "id": self.id,
             "metadata": to_jsonable(self.metadata),
+            **({"text": self.text} if include_text else {}),
             "text_length": self.text_length,
             "words": self.words,
             "diagnostics": to_jsonable(self.diagnostics),
@@ -144,6 +147,7 @@ def analyze(
     return ArticleResult(
         id=doc.id,
         metadata=doc.metadata,
+        text=doc.text,
         text_length=len(doc.text),
         words=doc.word_count,
         diagnostics=doc.diagnostics,

@@ -1,0 +1,153 @@
+"""`framing score` end to end: inputs in every format, outputs, rejects and exit status."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from framing.cli import EXIT_OK, EXIT_REJECTED, main
+
+from .conftest import CORPUS, ROOT, SEED_IDS, seed_id, seed_text
+
+
+def run(argv, stdin_bytes: bytes | None = None):
+    err = io.StringIO()
+    stdin = io.BytesIO(stdin_bytes) if stdin_bytes is not None else io.BytesIO(b"")
+    code = main(argv, stdin=stdin, stderr=err)
+    return code, err.getvalue()
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
+
+
+def iter_spans(value):
+    """Every dict in a record that has integer start/end: the spans to check."""
+    if isinstance(value, dict):
+        if isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
+            yield value
+        for item in value.values():
+            yield from iter_spans(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from iter_spans(item)
+
+
+def test_score_the_sample_corpus_writes_one_record_per_seed(tmp_path):
+    out = tmp_path / "scores.jsonl"
+    code, err = run(["score", str(CORPUS), "-o", str(out)])
+    assert code == EXIT_OK, err
+    records = read_jsonl(out)
+    assert sorted(r["id"] for r in records) == SEED_IDS
+    for record in records:
+        assert record["schema_version"] == 1
+        assert record["text"] == seed_text(record["id"])
+        assert record["metadata"]["outlet"]
+        spans = list(iter_spans(record))
+        assert spans
+        for span in spans:
+            assert 0 <= span["start"] <= span["end"] <= len(record["text"])
+            if "text" in span:
+                assert record["text"][span["start"] : span["end"]] == span["text"]
+
+
+def test_outlets_come_from_the_manifest(tmp_path):
+    out = tmp_path / "s.jsonl"
+    run(["score", str(CORPUS), "-o", str(out)])
+    outlets = {r["id"][:3]: r["metadata"]["outlet"] for r in read_jsonl(out)}
+    assert outlets["000"] == outlets["001"] == "Stephen Lendman"
+    assert len(set(outlets.values())) == 4
+
+
+def test_csv_output_has_one_flat_row_per_article(tmp_path):
+    out = tmp_path / "scores.csv"
+    code, _ = run(["score", str(CORPUS / "seeds" / f"{seed_id('002')}.txt"), "-o", str(out)])
+    assert code == EXIT_OK
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert len(rows) == 1 and rows[0]["id"] == seed_id("002")
+    assert float(rows[0]["vader_mean_abs_compound"]) > 0
+
+
+def test_jsonl_csv_gz_and_stdin_inputs(tmp_path):
+    text = seed_text(seed_id("003"))
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "j1", "text": text, "outlet": "EIR", "topic": "x"}) + "\n")
+    with open(tmp_path / "b.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["id", "text", "outlet"], ["c1", text, "EIR"]])
+    with gzip.open(tmp_path / "c.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "g1", "text": text}) + "\n")
+    out = tmp_path / "out.jsonl"
+    code, err = run(
+        ["score", str(tmp_path / "a.jsonl"), str(tmp_path / "b.csv"), str(tmp_path / "c.jsonl.gz"), "-", "-o", str(out)],
+        stdin_bytes=text.encode("utf-8"),
+    )
+    assert code == EXIT_OK, err
+    records = {r["id"]: r for r in read_jsonl(out)}
+    assert set(records) == {"j1", "c1", "g1", "stdin"}
+    assert records["j1"]["metadata"]["topic"] == "x"  # unknown fields are carried through
+    assert {r["text"] for r in records.values()} == {text}
+
+
+def test_bad_records_are_rejected_with_reasons_and_the_rest_scored(tmp_path):
+    good = seed_text(seed_id("002"))
+    lines = [
+        json.dumps({"id": "ok1", "text": good}),
+        "{this is not json",
+        json.dumps({"id": "no-text"}),
+        json.dumps({"id": "empty", "text": "   "}),
+        json.dumps({"id": "ok1", "text": "duplicate id"}),
+        json.dumps({"id": "bin", "text": "abc\u0000\u0001\u0002def"}),
+        json.dumps({"id": "ok2", "text": good}),
+    ]
+    src = tmp_path / "batch.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    code, err = run(["score", str(src), "-o", str(out), "--rejects", str(rejects)])
+    assert code == EXIT_REJECTED
+    assert [r["id"] for r in read_jsonl(out)] == ["ok1", "ok2"]
+    rejected = read_jsonl(rejects)
+    assert [r["origin"].rsplit(":", 1)[1] for r in rejected] == ["2", "3", "4", "5", "6"]
+    reasons = " | ".join(r["reason"] for r in rejected)
+    for word in ("JSON", "'text' field", "whitespace-only", "duplicate", "binary"):
+        assert word in reasons
+    assert err.count("rejected") == 5 + 1  # one line per reject, plus the summary
+
+
+def test_non_utf8_bytes_are_replaced_and_said(tmp_path):
+    src = tmp_path / "latin1.txt"
+    src.write_bytes("Le président a déclaré que la réunion était « historique ».".encode("latin-1"))
+    out = tmp_path / "out.jsonl"
+    code, _ = run(["score", str(src), "-o", str(out)])
+    assert code == EXIT_OK
+    (record,) = read_jsonl(out)
+    assert "\ufffd" in record["text"]
+    assert any(d["code"] == "input" and "replaced" in d["message"] for d in record["diagnostics"])
+
+
+def test_unknown_analyzer_names_the_valid_choices(capsys):
+    code, _ = run(["score", str(CORPUS), "--analyzers", "lodaed"])
+    assert code == 2
+    assert "unknown analyzer 'lodaed'; available:" in capsys.readouterr().err
+
+
+def test_python_dash_m_framing_works():
+    out = subprocess.run(
+        [sys.executable, "-m", "framing", "score", "-", "--quiet"],
+        input="The ministry said talks went well.".encode(),
+        capture_output=True,
+        cwd=ROOT,
+        check=True,
+    )
+    (record,) = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert record["id"] == "stdin" and record["segments"]["sentences"] == 1
+
+
+@pytest.mark.parametrize("missing", ["nope.txt", "nope-dir/"])
+def test_missing_input_is_a_reject_not_a_crash(tmp_path, missing):
+    code, err = run(["score", str(tmp_path / missing), "-o", str(tmp_path / "o.jsonl")])
+    assert code == EXIT_REJECTED and "rejected" in err

@@ -15,7 +15,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from spans import build_record, check, write_jsonl  # noqa: E402
+from spans import build_doc, write_jsonl  # noqa: E402
 
 SEEDS = HERE.parent / "seeds"
 
@@ -397,17 +397,17 @@ SPECS[D4] = [
 ]
 
 
-def main() -> None:
+def collect() -> list[dict]:
+    """All records, with offsets, in document order."""
     out = []
     for doc_id, specs in SPECS.items():
         text = (SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8")
-        recs = [build_record(text, doc_id, s, SPEAKERS) for s in specs]
-        for r in recs:
-            check(text, r)
-        spans = [(r["content_start"], r["content_end"]) for r in recs]
-        assert len(spans) == len(set(spans)), f"duplicate content span in {doc_id}"
-        out.extend(sorted(recs, key=lambda r: (r["content_start"], -r["content_end"])))
-    n = write_jsonl(HERE / "attributions.jsonl", out)
+        out.extend(build_doc(text, doc_id, specs, SPEAKERS))
+    return out
+
+
+def main() -> None:
+    n = write_jsonl(HERE / "attributions.jsonl", collect())
     print(f"wrote {n} records")
 
 

@@ -90,6 +90,18 @@ def check(text: str, rec: Mapping[str, Any]) -> None:
             assert text[rec[s]:rec[e]] == rec[name], rec
 
 
+def build_doc(text: str, doc_id: str, specs: Iterable[Mapping[str, Any]],
+              speakers: Mapping[str, tuple[str, str]]) -> list[dict]:
+    """All records of one text, checked, in text order (outer spans before inner ones)."""
+    recs = [build_record(text, doc_id, s, speakers) for s in specs]
+    for rec in recs:
+        check(text, rec)
+    spans = [(r["content_start"], r["content_end"]) for r in recs]
+    if len(spans) != len(set(spans)):
+        raise ValueError(f"{doc_id}: two records share a content span")
+    return sorted(recs, key=lambda r: (r["content_start"], -r["content_end"]))
+
+
 def write_jsonl(path: Path, records: Iterable[Mapping[str, Any]]) -> int:
     n = 0
     with open(path, "w", encoding="utf-8") as fh:

@@ -25,7 +25,7 @@ DOUBLE_MARKS = frozenset('"“”„«»')
 SINGLE_MARKS = frozenset("'‘’‹›")
 OPENING_ONLY = frozenset("“„«‘‹")
 CLOSING_ONLY = frozenset("”»’›")
-_OPENING_CONTEXT = frozenset("([{—–-/")
+_OPENING_CONTEXT = frozenset("([{—–-/:")
 
 
 @dataclass
@@ -40,18 +40,12 @@ def _kind(mark: str) -> str:
     return "double" if mark in DOUBLE_MARKS else "single"
 
 
-def _can_open(text: str, i: int, lo: int) -> bool:
-    before = text[i - 1] if i > lo else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    if after.isspace():
-        return False
-    return before.isspace() or before in _OPENING_CONTEXT or before in DOUBLE_MARKS or before in SINGLE_MARKS
-
-
 def _is_apostrophe(text: str, i: int, lo: int) -> bool:
+    """Russia’s, don't, and elided years ('67, ’90s) are apostrophes, not quotation marks."""
     before = text[i - 1] if i > lo else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return before.isalnum() and after.isalnum()
+    elided_year = text[i + 1 : i + 3].isdigit() and (i + 3 >= len(text) or not text[i + 3].isdigit())
+    return (before.isalnum() and after.isalnum()) or elided_year
 
 
 def find_quotations(
@@ -74,38 +68,10 @@ def find_quotations(
                 stack.clear()
         while i < hi:
             ch = text[i]
-            if ch in DOUBLE_MARKS or ch in SINGLE_MARKS:
-                kind = _kind(ch)
-                if kind == "single" and _is_apostrophe(text, i, lo):
-                    i += 1
-                    continue
-                innermost_kind = stack[-1].kind if stack else None
-                opens = ch in OPENING_ONLY or (ch not in CLOSING_ONLY and _can_open(text, i, lo))
-                if ch in CLOSING_ONLY and not stack and kind == "double" and _can_open(text, i, lo):
-                    opens = True  # a ” used as an opening mark by sloppy copy
-                closes_innermost = innermost_kind == kind and not (opens and ch not in CLOSING_ONLY)
-                if closes_innermost:
-                    _close(stack.pop(), text, i, ch, len(stack), quotations)
-                elif any(o.kind == kind for o in stack) and not opens:
-                    # Closing an outer quotation while an inner one is still open: the inner
-                    # one was never closed.
-                    while stack and stack[-1].kind != kind:
-                        dangling = stack.pop()
-                        diagnostics.append(_unclosed(dangling, text, i))
-                        _close(dangling, text, i, "", len(stack), quotations, closed=False)
-                    _close(stack.pop(), text, i, ch, len(stack), quotations)
-                elif opens:
-                    stack.append(_Open(i, ch, kind))
-                elif kind == "double":
-                    diagnostics.append(
-                        Diagnostic(
-                            "unmatched-closing-quote",
-                            f"closing quotation mark {ch!r} with no opening mark",
-                            i,
-                            i + 1,
-                        )
-                    )
-                # An unmatched single closing mark is an apostrophe (plural possessive): ignore.
+            if ch in DOUBLE_MARKS:
+                _double_mark(text, i, lo, ch, stack, quotations, diagnostics)
+            elif ch in SINGLE_MARKS and not _is_apostrophe(text, i, lo):
+                _single_mark(text, i, lo, ch, stack, quotations, diagnostics)
             i += 1
 
         if stack:
@@ -129,6 +95,51 @@ def find_quotations(
                     _close(dangling, text, hi, "", len(stack), quotations, closed=False)
     quotations.sort(key=lambda q: (q.start, q.level))
     return quotations, diagnostics
+
+
+def _looks_opening(text: str, i: int, lo: int) -> bool:
+    before = text[i - 1] if i > lo else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not after.isspace() and (before.isspace() or before in _OPENING_CONTEXT or before in DOUBLE_MARKS
+                                    or before in SINGLE_MARKS)
+
+
+def _looks_closing(text: str, i: int, lo: int) -> bool:
+    before = text[i - 1] if i > lo else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and (after.isspace() or not after.isalnum())
+
+
+def _double_mark(text, i, lo, ch, stack, quotations, diagnostics) -> None:
+    """Double marks pair by state first: with a double quotation open, a mark closes it (unless
+    it is an unmistakable “ opening a nested quotation); with none open, it opens one (unless it
+    can only be a closing mark). Context alone misreads copy like `in part:"It` or `the"press"`."""
+    if any(o.kind == "double" for o in stack):
+        if ch in OPENING_ONLY and _looks_opening(text, i, lo) and not _looks_closing(text, i, lo):
+            stack.append(_Open(i, ch, "double"))
+            return
+        while stack[-1].kind != "double":  # single quotations left open inside it
+            dangling = stack.pop()
+            diagnostics.append(_unclosed(dangling, text, i))
+            _close(dangling, text, i, "", len(stack), quotations, closed=False)
+        _close(stack.pop(), text, i, ch, len(stack), quotations)
+    elif _looks_closing(text, i, lo) and not _looks_opening(text, i, lo) and (ch in CLOSING_ONLY or ch == '"'):
+        diagnostics.append(
+            Diagnostic("unmatched-closing-quote", f"closing quotation mark {ch!r} with no opening mark", i, i + 1)
+        )
+    else:
+        stack.append(_Open(i, ch, "double"))
+
+
+def _single_mark(text, i, lo, ch, stack, quotations, diagnostics) -> None:
+    """Single marks open only where an opening is plain (after a space or an opening mark) and
+    close only an open single quotation; anything else is an apostrophe (countries’, ’90s)."""
+    if stack and stack[-1].kind == "single" and (ch in CLOSING_ONLY or ch == "'" or ch == "›"):
+        if _looks_closing(text, i, lo) or not _looks_opening(text, i, lo):
+            _close(stack.pop(), text, i, ch, len(stack), quotations)
+            return
+    if ch not in CLOSING_ONLY and _looks_opening(text, i, lo):
+        stack.append(_Open(i, ch, "single"))
 
 
 def _first_char(text: str, paragraphs: list[tuple[int, int]], index: int) -> str | None:

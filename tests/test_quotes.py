@@ -82,3 +82,18 @@ def test_multi_paragraph_quote_with_straight_marks_written_for_the_tests():
 def test_stray_closing_mark_is_reported_written_for_the_tests():
     doc = Document.from_text("A sentence that ends oddly.” Next one.", clean=False)
     assert [d.code for d in doc.diagnostics] == ["unmatched-closing-quote"]
+
+
+def test_straight_quotes_without_spaces_pair_from_the_kremlin_corpus():
+    # Real sentences from corpus/open/kremlin-2021-2022.jsonl (kremlin-68697, kremlin-68689)
+    for text, expected in [
+        ('The message reads, in part:"It is a pleasure to note that the theatre thrives."', "It is a pleasure to note that the theatre thrives."),
+        ('including the launch of the"printing press"– uncontrolled emission', "printing press"),
+    ]:
+        doc = Document.from_text(text, clean=False)
+        assert quotes_of(doc, 0) == [expected] and not doc.diagnostics
+
+
+def test_elided_years_are_apostrophes_written_for_the_tests():
+    doc = Document.from_text("Before the '67 war and in the ’90s, he said 'no'.", clean=False)
+    assert quotes_of(doc) == ["no"] and not doc.diagnostics

@@ -5,7 +5,7 @@ origin=corpus must occur verbatim in the document it claims to come from.
 """
 import csv
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ def rows():
         return list(reader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _jsonl_texts(source):
     texts = {}
     for name in JSONL[source]:

@@ -138,7 +138,7 @@ def test_unknown_analyzer_names_the_valid_choices(capsys):
 def test_python_dash_m_framing_works():
     out = subprocess.run(
         [sys.executable, "-m", "framing", "score", "-", "--quiet"],
-        input="The ministry said talks went well.".encode(),
+        input=b"The ministry said talks went well.",
         capture_output=True,
         cwd=ROOT,
         check=True,

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from framing.document import Document
 
-from .conftest import seed_text, seed_id
+from .conftest import seed_id, seed_text
 
 
 def assert_well_formed(doc: Document) -> None:

@@ -16,6 +16,7 @@ SHIPPED = (
     "anonymous_sources",
     "boilerplate",
     "loaded",
+    "loaded_rules",
     "organisations",
     "people",
     "reporting_verbs",

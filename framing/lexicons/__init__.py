@@ -18,11 +18,12 @@ with their own file instead of editing code.  Anything malformed raises
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from importlib.resources import files
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
 
 __all__ = ["LexiconError", "Table", "available", "load_table"]
 

@@ -288,11 +288,13 @@ class OrganisationIndex:
 
     def __init__(self, organisations: Iterable[Organisation]) -> None:
         self.organisations = tuple(organisations)
-        self._by_name: dict[str, Organisation] = {}
+        self._by_name: dict[str, Organisation] = {}  # exact spelling first: "The Times" vs "the Times"
+        self._by_folded_name: dict[str, Organisation] = {}
         self._by_domain: dict[str, Organisation] = {}
         for org in self.organisations:
             for name in (org.name, *org.aliases):
-                self._by_name.setdefault(name.casefold(), org)
+                self._by_name.setdefault(name, org)
+                self._by_folded_name.setdefault(name.casefold(), org)
             if org.domain:
                 self._by_domain.setdefault(org.domain, org)
         media = [o for o in self.organisations if o.kind == "media"]
@@ -320,7 +322,9 @@ class OrganisationIndex:
         )
 
     def by_name(self, name: str | None) -> Organisation | None:
-        return self._by_name.get(name.casefold()) if name else None
+        if not name:
+            return None
+        return self._by_name.get(name) or self._by_folded_name.get(name.casefold())
 
     def by_domain(self, domain: str | None) -> Organisation | None:
         """The organisation whose domain is ``domain`` or a parent of it (news.cctv.com -> cctv.com)."""

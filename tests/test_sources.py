@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from framing import analyzers as registry
 from framing.analyzers import sources
 from framing.analyzers.sources import (
     OrganisationIndex,
@@ -25,7 +26,7 @@ from framing.analyzers.sources import (
 )
 from framing.document import Document, Span
 from framing.lexicons import LexiconError, load_table
-from framing.pipeline import Resources
+from framing.pipeline import Resources, analyze
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 
@@ -431,3 +432,116 @@ def test_exact_spelling_decides_between_outlets_sharing_a_name(shipped_index: Or
     assert shipped_index.by_name("the Times").name == "New York Times"
     assert shipped_index.by_name("The Times").name == "The Times"
     assert shipped_index.by_name("reuters").name == "Reuters"  # any case when no exact spelling
+
+
+# -- end to end on the seeds, with the real attribution analyzer ---------------------------------
+
+SEED_PREFIXES = ("000", "001", "002", "003", "004")
+
+
+@pytest.fixture(scope="module")
+def seed_results() -> dict[str, tuple[Document, Any]]:
+    resources = Resources()
+    out = {}
+    for prefix in SEED_PREFIXES:
+        doc = seed(prefix)
+        result = analyze(doc, analyzers=["sources"], resources=resources)
+        out[prefix] = (doc, result)
+    return out
+
+
+def test_sources_is_registered_after_attribution() -> None:
+    analyzer = registry.get("sources")
+    assert analyzer.requires == ("attribution",)
+    order = [a.name for a in registry.resolve(["sources"])]
+    assert order.index("attribution") < order.index("sources")
+
+
+@pytest.mark.parametrize("prefix", SEED_PREFIXES)
+def test_seed_spans_round_trip_into_the_text(prefix: str, seed_results: Any) -> None:
+    doc, article = seed_results[prefix]
+    result = article.analyses["sources"]
+    attribution_spans = {(a.content_start, a.content_end) for a in article.analyses["attribution"].attributions}
+    for source in result.sources:
+        for span in source.evidence:
+            assert (span.start, span.end) in attribution_spans
+            assert 0 <= span.start <= span.end <= len(doc.text)
+    for mention in result.outlets:
+        written = doc.text[mention.start : mention.end]
+        assert written.strip() == written and written
+        if mention.via == "prose":
+            assert shipped_organisations().by_name(written).name == mention.outlet
+    for link in result.links:
+        assert doc.text[link.start : link.end] == link.url
+    for citation in result.citations:
+        assert (citation.start, citation.end) in {(r.start, r.end) for r in doc.references}
+
+
+@pytest.mark.parametrize("prefix", SEED_PREFIXES)
+def test_seed_figures_are_finite_and_in_range(prefix: str, seed_results: Any) -> None:
+    result = seed_results[prefix][1].analyses["sources"]
+    figures = result.figures()
+    for key, value in figures.items():
+        assert value is None or (isinstance(value, (int, float)) and math.isfinite(value)), key
+        if key.endswith("_share") and value is not None:
+            assert 0.0 <= value <= 1.0, key
+    type_shares = [v for k, v in figures.items() if k.startswith("sources_type_") and k.endswith("_share")]
+    if result.attributions:
+        assert sum(type_shares) == pytest.approx(1.0)
+        assert sum(c.attribution_share for c in result.by_affiliation) == pytest.approx(1.0)
+    assert sum(s.attributions for s in result.sources) == result.attributions
+    assert figures["sources_distinct"] == len({s.name for s in result.sources})
+
+
+def test_seed_002_end_to_end(seed_results: Any) -> None:
+    result = seed_results["002"][1].analyses["sources"]
+    by_name = {s.name: s for s in result.sources}
+    assert by_name["Welt"].speaker_type == "media" and by_name["Welt"].affiliation == "Germany"
+    assert by_name["Sergey Lavrov"].quoted_words == 28  # counted by hand above
+    assert result.cited_outlets == ("Washington Post", "Wedge Infinity", "Welt")
+    assert result.official_share == pytest.approx(
+        sum(s.attributions for s in result.sources if s.speaker_type in {"head_of_state", "official"})
+        / result.attributions
+    )
+
+
+def test_seed_003_leans_on_state_media(seed_results: Any) -> None:
+    result = seed_results["003"][1].analyses["sources"]
+    top = result.sources[0]
+    assert (top.name, top.speaker_type, top.affiliation) == ("Global Times", "state_media", "China")
+    assert result.state_media_share == pytest.approx(top.attributions / result.attributions)
+    assert {"TASS", "Washington Post", "Global Times"} <= set(result.cited_outlets)
+
+
+def test_seed_004_cites_its_reference_list(seed_results: Any) -> None:
+    doc, article = seed_results["004"]
+    result = article.analyses["sources"]
+    figures = result.figures()
+    assert figures["sources_citations"] == 16
+    assert figures["sources_links"] == 13  # 8 bare domains, 3 www. addresses, 2 full URLs; all in the reference list
+    assert {"Reuters", "TASS", "The National Interest", "CCTV"} <= set(result.cited_outlets)
+    first_reference = doc.references[0].start
+    assert all(link.start >= first_reference for link in result.links)
+
+
+def test_seed_001_link_is_counted(seed_results: Any) -> None:
+    result = seed_results["001"][1].analyses["sources"]
+    assert result.domains == ("universityofreason.com",)
+    assert "Global Times" in result.cited_outlets
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=60, deadline=None)
+def test_any_text_is_analyzed_with_spans_in_range(text: str) -> None:
+    doc = Document.from_text(text, id="hypothesis")
+    result = analyze(doc, analyzers=["sources"], resources=_PROPERTY_RESOURCES).analyses["sources"]
+    spans = [*result.outlets, *result.links, *result.citations, *(e for s in result.sources for e in s.evidence)]
+    assert all(0 <= s.start <= s.end <= len(text) for s in spans)
+    assert all(doc.text[lk.start : lk.end] == lk.url for lk in result.links)
+
+
+_PROPERTY_RESOURCES = Resources()
+
+
+def shipped_organisations() -> OrganisationIndex:
+    return OrganisationIndex.from_table(load_table("organisations"))

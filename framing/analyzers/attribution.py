@@ -540,6 +540,16 @@ class _Extractor:
             found = self._head(toks, lo, end)
             if found:
                 who, mstart, mend = found
+                if lo >= 2 and toks[lo - 1].low == "and" and self._is_cap(toks[lo - 2]) and who.kind == "person":
+                    k = lo - 1
+                    while k > 0 and self._is_cap(toks[k - 1]):
+                        k -= 1
+                    other = self._head(toks, k, lo - 1)
+                    if other and other[0].kind == "person" and other[0].name and who.name:
+                        a, b = other[0], who
+                        affiliation = "; ".join(x for x in dict.fromkeys([a.affiliation, b.affiliation]) if x) or None
+                        joint = _Who(f"{a.name}; {b.name}", a.type if a.type == b.type else "unknown", affiliation, "group")
+                        return joint, other[1], toks[mend - 1].end
                 return who, mstart, toks[mend - 1].end
             # skip back over one comma-separated segment (apposition, participle clause)
             if lo > 0 and toks[lo - 1].low == "," and not toks[lo - 1].quoted:
@@ -774,10 +784,13 @@ class _Extractor:
         if j < len(toks) and toks[j].low in ("that", ":", ","):
             j += 1
         first = self.pieces[governed[0]][0]
-        gap = [t for t in toks[j:] if t.start < first - 1 and not t.quoted and is_word(t.text)]
-        if not gap:
-            return
         span = self._content_span(toks, j, len(toks))
+        if span is None:
+            return
+        last = self.quotes[self.pieces[governed[-1]][2]].end
+        author = [t for t in toks[j:] if not t.quoted and is_word(t.text) and (t.start < first - 1 or last <= t.start < span[1])]
+        if not author:
+            return
         if span:
             self.others.append(self._attr("indirect", who, mention, toks, cue, span, via=via))
 
@@ -929,7 +942,7 @@ class _Extractor:
         quoted = [(a.content_start, a.content_end) for a in chosen.values()]
         return [
             a for a in out
-            if a.quotation or not any(lo >= a.content_start and hi <= a.content_end and (hi - lo) >= 0.8 * (a.content_end - a.content_start) for lo, hi in quoted)
+            if a.quotation or not any(lo >= a.content_start and hi <= a.content_end and (hi - lo) >= 0.98 * (a.content_end - a.content_start) for lo, hi in quoted)
         ]
 
 

@@ -857,6 +857,7 @@ class _Extractor:
                         self._claim(p, 2, 0, self._piece_attr(attribution, p, "according_to"))
                 else:
                     self.others.append(attribution)
+        return last
 
     def _apply_lead_ins(self) -> None:
         for pi, (template, kind) in self.lead_ins.items():

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from framing.analyzers import Analyzer, register
 from framing.document import Document
 from framing.lexicons import LexiconError
+from framing.lexmatch import LexiconMatch, loaded_matcher
 from framing.segment import is_word, token_spans
 
 KINDS = ("direct", "indirect", "according_to", "floating")
@@ -53,19 +54,10 @@ class Attribution:
 
 
 @dataclass(frozen=True, slots=True)
-class LexiconHit:
-    start: int
-    end: int
-    term: str
-    category: str
-    weight: float
-
-
-@dataclass(frozen=True, slots=True)
 class UnattributedAssertion:
     start: int
     end: int
-    cues: tuple[LexiconHit, ...]
+    cues: tuple[LexiconMatch, ...]  # the author-voice wording that makes the sentence evaluative
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,53 +210,10 @@ class Gazetteer:
         self.determiners = frozenset(rules.get("determiner", ()))
         self.org_heads = frozenset(rules.get("org_head", ()))
         self.speech_nouns = frozenset(rules.get("speech_noun", ()))
-        self.loaded = _loaded_matcher(resources)
 
 
 def gazetteer(resources: Any) -> Gazetteer:
     return resources.memo("attribution:gazetteer", lambda: Gazetteer(resources))
-
-
-class _Loaded:
-    """A simple matcher over ``loaded.tsv`` (stem / exact / prefix) used until framing.lexmatch lands."""
-
-    def __init__(self, rows: tuple) -> None:
-        from nltk.stem.snowball import SnowballStemmer
-
-        self.stem = SnowballStemmer("english").stem
-        self.phrases = _Phrases()
-        self.prefixes: list[tuple[str, tuple[str, str, float]]] = []
-        for row in rows:
-            value = (row["term"], row["category"], float(row.get("weight") or 1.0))
-            words = _key(row["term"])
-            if row.get("match") == "prefix" and len(words) == 1:
-                self.prefixes.append((words[0], value))
-            elif row.get("match") == "stem":
-                self.phrases.add(tuple("s:" + self.stem(w) for w in words), value)
-            else:
-                self.phrases.add(words, value)
-
-    def find(self, toks: list[_Tok]) -> list[LexiconHit]:
-        lows = [t.low for t in toks]
-        stems = ["s:" + self.stem(w) for w in lows]
-        hits = []
-        for i, tok in enumerate(toks):
-            if tok.quoted:
-                continue
-            found = self.phrases.match(lows, i) or self.phrases.match(stems, i)
-            if found is None:
-                for prefix, value in self.prefixes:
-                    if tok.low.startswith(prefix):
-                        found = (1, value)
-                        break
-            if found is not None:
-                n, (term, category, weight) = found
-                hits.append(LexiconHit(tok.start, toks[i + n - 1].end, term, category, weight))
-        return hits
-
-
-def _loaded_matcher(resources: Any) -> _Loaded:
-    return _Loaded(_rows(resources, "loaded"))
 
 
 # -- the per-document pass --------------------------------------------------------------------
@@ -956,7 +905,13 @@ def _replace(attribution: Attribution, **fields: Any) -> Attribution:
 # -- unattributed assertions ------------------------------------------------------------------
 
 
-def _unattributed(doc: Document, ex: _Extractor, attributions: list[Attribution]) -> tuple[list[UnattributedAssertion], int]:
+# Hedges soften a claim rather than make one, so they do not make a sentence evaluative.
+EVALUATIVE_CATEGORIES = frozenset({"pejorative", "emotive", "hyperbole", "booster", "doubt", "intensifier"})
+
+
+def _unattributed(
+    doc: Document, ex: _Extractor, attributions: list[Attribution], resources: Any
+) -> tuple[list[UnattributedAssertion], int]:
     cue_offsets = sorted(a.cue_start for a in attributions if a.cue_start is not None)
     contents = [(a.content_start, a.content_end) for a in attributions if not a.quotation]
     out, author = [], 0
@@ -971,7 +926,11 @@ def _unattributed(doc: Document, ex: _Extractor, attributions: list[Attribution]
         if any(lo <= sentence.start and sentence.end <= hi + 1 for lo, hi in contents):
             continue
         author += 1
-        hits = ex.gaz.loaded.find(toks)
+        hits = [
+            m
+            for m in loaded_matcher(resources).find(doc.text, sentence.start, sentence.end)
+            if m.category in EVALUATIVE_CATEGORIES and not doc.in_quotation(m.start)
+        ]
         if hits:
             out.append(UnattributedAssertion(sentence.start, sentence.end, tuple(hits)))
     return out, author
@@ -988,7 +947,7 @@ def extract(doc: Document, resources: Any) -> list[Attribution]:
 def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResult:
     ex = _Extractor(doc, gazetteer(resources))
     attributions = ex.run()
-    unattributed, author_sentences = _unattributed(doc, ex, attributions)
+    unattributed, author_sentences = _unattributed(doc, ex, attributions, resources)
     speakers: dict[str, list[Attribution]] = {}
     for a in attributions:
         if a.speaker:
@@ -1007,7 +966,6 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResu
         speakers=speaker_list,
         author_sentences=author_sentences,
         quoted_words=quoted_words,
-        note="evaluative cues from loaded.tsv via a simple stem/exact/prefix matcher (framing.lexmatch not merged yet)",
     )
 
 

@@ -8,6 +8,7 @@ configurations can live side by side and each worker process builds its own.
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -92,13 +93,34 @@ class Resources:
         return self.memo("sentence_model", build)
 
     def fingerprint(self) -> str:
-        """Changes whenever a user lexicon or model file changes (for caches and stores)."""
+        """Changes whenever any data behind the results changes: the shipped lexicons, Punkt
+        parameters and models, and the user's lexicon and model files (for caches and stores)."""
+        return self.memo("fingerprint", self._fingerprint)
+
+    def _fingerprint(self) -> str:
         digest = hashlib.sha256()
+        for name, data in _shipped_data_files():
+            digest.update(name.encode())
+            digest.update(data)
         for path in (*self.lexicon_files, *([self.model_path] if self.model_path else [])):
             digest.update(str(path).encode())
             digest.update(Path(path).read_bytes())
         digest.update(str(self.replace_categories).encode())
         return digest.hexdigest()[:16]
+
+
+def _shipped_data_files() -> list[tuple[str, bytes]]:
+    """(name, bytes) of every data file the package ships, in a stable order."""
+    found = []
+    for package, suffixes in (
+        ("framing.lexicons", (".tsv",)),
+        ("framing.data", (".json",)),
+        ("framing.models", (".joblib", ".pkl", ".json")),
+    ):
+        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(suffixes):
+                found.append((f"{package}/{entry.name}", entry.read_bytes()))
+    return found
 
 
 @dataclass(frozen=True)

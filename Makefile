@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## The main job: score the sample corpus and write the outlet report into reports/sample/.
+## Writes scores.jsonl, rejects.jsonl, report.html, report.md, outlets.csv, articles.csv, charts/.
 report: $(STAMP)
-	$(BIN)/framing score corpus/ -o reports/sample/scores.jsonl --rejects reports/sample/rejects.jsonl --quiet
+	$(BIN)/framing report corpus/ -o reports/sample --title "Sample corpus: outlet comparison" --quiet
 
 ## The whole test suite.
 test: $(STAMP)

@@ -59,6 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.set_defaults(run=_run_score)
+
+    report = commands.add_parser("report", help="compare outlets: HTML/Markdown report, CSV tables, charts")
+    report.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="scores .jsonl files (used as they are) or a corpus as for 'score' (scored first)",
+    )
+    report.add_argument("-o", "--output", required=True, metavar="DIR", help="directory for the report files")
+    report.add_argument("--title", help="report title (default: 'Outlet comparison')")
+    report.add_argument("--max-appendix", type=int, default=50, metavar="N", help="articles shown in full (default 50)")
+    report.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    report.set_defaults(run=_run_report)
     return parser
 
 
@@ -93,6 +104,29 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     if not args.quiet:
         stderr.write(f"framing: scored {scored} article(s), rejected {rejected}\n")
     return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from pathlib import Path
+
+    from framing.report import build_report, load_or_score
+
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def on_reject(reject: Any) -> None:
+        stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
+
+    loaded = load_or_score(args.inputs, scores_out=out / "scores.jsonl", on_reject=on_reject)
+    if loaded.scored or loaded.rejects:
+        with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
+            for reject in loaded.rejects:
+                handle.write(json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason},
+                                        ensure_ascii=False) + "\n")
+    paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix)
+    if not args.quiet:
+        stderr.write(f"framing: report on {len(loaded.records)} article(s) written to {paths.html}\n")
+    return EXIT_REJECTED if loaded.rejects else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: Any = None, stderr: TextIO | None = None) -> int:

@@ -83,8 +83,7 @@ def heatmap(outlets: pd.DataFrame, z: pd.DataFrame, labels: dict[str, str], *, t
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(max(5.0, 1.0 + 0.95 * cols), max(1.6, 0.8 + 0.34 * rows)))
         masked = np.ma.masked_invalid(zs)
-        cmap = matplotlib.colormaps["RdBu_r"].copy()
-        cmap.set_bad("#eeeeee")
+        cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#eeeeee")
         image = ax.imshow(masked, cmap=cmap, vmin=-2.5, vmax=2.5, aspect="auto")
         for i in range(rows):
             for j in range(cols):

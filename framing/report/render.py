@@ -214,11 +214,12 @@ def _provenance(records: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
             for key in ("lexicon", "lexicons", "model", "models"):
                 for item in _entries(value.get(key)):
                     if isinstance(item, Mapping):
-                        info = {k: str(item[k]) for k in ("name", "version", "source", "license") if item.get(k)}
-                        if info:
+                        info = {k: str(item.get(k) or "") for k in ("name", "version", "source", "license")}
+                        if any(info.values()):
                             seen.setdefault((analyzer, tuple(sorted(info.items()))), {"analyzer": analyzer, **info})
                     elif isinstance(item, str) and item:
-                        seen.setdefault((analyzer, item), {"analyzer": analyzer, "name": item})
+                        seen.setdefault((analyzer, item), {"analyzer": analyzer, "name": item, "version": "",
+                                                           "source": "", "license": ""})
     return list(seen.values())
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test install lint model punkt benchmark notebooks clean
+.PHONY: report test install lint model punkt benchmark notebooks clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,12 @@ install: $(STAMP)
 report: $(STAMP)
 	$(BIN)/framing report corpus/ -o reports/sample --title "Sample corpus: outlet comparison" --quiet
 
+## Headless Chromium for the report's browser test (idempotent; apt-get on Debian/Ubuntu).
+chromium:
+	scripts/install-chromium.sh
+
 ## The whole test suite.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -1,22 +1,41 @@
-"""Lexicons and rule tables as data files (``*.tsv``) with a provenance header.
+"""Lexicon tables shipped with framing, and the one strict loader for them.
 
-Minimal loader; the full strict loader lands with the lexicons themselves.
+Every table is a tab-separated file with a metadata header::
+
+    # name: loaded-language
+    # version: 1.0
+    # source: written by hand for framing ...
+    # license: CC-BY-4.0 (written for the framing project)
+    # columns: term, category, weight, match, note
+    term	category	weight	match	note
+    regime	pejorative	0.8	stem	name-calling label for a government
+
+``load_table`` parses a shipped table by name (``"loaded"`` or ``"loaded.tsv"``)
+or any file in the same format by path, so users extend or replace a lexicon
+with their own file instead of editing code.  Anything malformed raises
+``LexiconError`` with a ``path:line: reason`` message.
 """
-
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from importlib import resources
+import math
+from importlib.resources import files
+from os import PathLike
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
+
+__all__ = ["LexiconError", "Table", "available", "load_table"]
+
+REQUIRED_META = ("name", "version", "source", "license", "columns")
+MATCH_VALUES = ("stem", "exact", "prefix")
+_SUFFIX = ".tsv"
 
 
 class LexiconError(ValueError):
-    """A lexicon file is malformed; the message starts with ``file:line:``."""
+    """A lexicon file that does not follow the format; message is ``path:line: reason``."""
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     meta: Mapping[str, str]
     columns: tuple[str, ...]
     rows: tuple[Mapping[str, str], ...]
@@ -30,34 +49,116 @@ class Table:
         return self.meta["version"]
 
 
-def _read(source: str | Path) -> tuple[str, str]:
-    if isinstance(source, Path) or "/" in str(source) or str(source).endswith(".tsv") and Path(source).exists():
-        path = Path(source)
-        return str(path), path.read_text(encoding="utf-8")
-    name = str(source) if str(source).endswith(".tsv") else f"{source}.tsv"
-    return name, resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+def available() -> list[str]:
+    """Names (without ``.tsv``) of the tables shipped in ``framing.lexicons``."""
+    return sorted(
+        entry.name[: -len(_SUFFIX)]
+        for entry in files(__name__).iterdir()
+        if entry.name.endswith(_SUFFIX) and entry.is_file()
+    )
 
 
-def load_table(source: str | Path) -> Table:
-    where, text = _read(source)
+def load_table(source: str | PathLike[str]) -> Table:
+    """Parse a lexicon table from a path or a shipped resource name.
+
+    A ``str`` without a path separator that is not an existing file is taken as
+    a resource name: ``"loaded"`` and ``"loaded.tsv"`` both name the shipped
+    ``framing/lexicons/loaded.tsv``.
+    """
+    if isinstance(source, str) and not _looks_like_path(source):
+        resource = source if source.endswith(_SUFFIX) else source + _SUFFIX
+        entry = files(__name__).joinpath(resource)
+        if not entry.is_file():
+            raise LexiconError(
+                f"unknown lexicon {source!r}; available: {', '.join(available())}"
+            )
+        return _parse(entry.read_text(encoding="utf-8"), f"framing/lexicons/{resource}")
+    path = Path(source)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}:0: not UTF-8 ({exc.reason})") from None
+    return _parse(text, str(path))
+
+
+def _looks_like_path(source: str) -> bool:
+    return "/" in source or "\\" in source or Path(source).is_file()
+
+
+def _parse(text: str, path: str) -> Table:
     meta: dict[str, str] = {}
-    columns: tuple[str, ...] | None = None
-    rows = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if columns is None and line.startswith("#"):
-            key, sep, value = line[1:].partition(":")
-            if sep:
-                meta[key.strip()] = value.strip()
+    lines = text.splitlines()
+    lineno = 0
+    header: list[str] | None = None
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
             continue
+        if line.startswith("#"):
+            key, sep, value = line[1:].partition(":")
+            key = key.strip()
+            if not sep or not key:
+                raise LexiconError(f"{path}:{lineno}: metadata line is not '# key: value'")
+            if key in meta:
+                raise LexiconError(f"{path}:{lineno}: metadata key {key!r} given twice")
+            meta[key] = value.strip()
+            continue
+        header = line.split("\t")
+        break
+    if header is None:
+        raise LexiconError(f"{path}:{lineno}: no header row")
+    header_line = lineno
+    missing = [key for key in REQUIRED_META if not meta.get(key)]
+    if missing:
+        raise LexiconError(f"{path}:{header_line}: missing metadata: {', '.join(missing)}")
+    columns = tuple(c.strip() for c in meta["columns"].split(","))
+    if tuple(header) != columns:
+        raise LexiconError(
+            f"{path}:{header_line}: header row {'|'.join(header)!r} does not match "
+            f"'# columns: {meta['columns']}'"
+        )
+    if len(set(columns)) != len(columns) or "" in columns:
+        raise LexiconError(f"{path}:{header_line}: column names must be unique and non-empty")
+
+    key_columns = (columns[0], "category") if "category" in columns else (columns[0],)
+    seen: dict[tuple[str, ...], int] = {}
+    rows: list[Mapping[str, str]] = []
+    for lineno, line in enumerate(lines[header_line:], start=header_line + 1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if columns is None:
-            columns = tuple(fields)
-            continue
         if len(fields) > len(columns):
-            raise LexiconError(f"{where}:{lineno}: {len(fields)} fields, expected {len(columns)}")
-        rows.append(dict(zip(columns, fields + [""] * (len(columns) - len(fields)))))
-    if columns is None:
-        raise LexiconError(f"{where}:1: no column header row")
-    return Table(meta, columns, tuple(rows))
+            raise LexiconError(
+                f"{path}:{lineno}: {len(fields)} fields, expected at most {len(columns)}"
+            )
+        fields += [""] * (len(columns) - len(fields))
+        row = dict(zip(columns, (f.strip() for f in fields)))
+        first = row[columns[0]]
+        if not first:
+            raise LexiconError(f"{path}:{lineno}: empty {columns[0]!r}")
+        if "  " in first:
+            raise LexiconError(f"{path}:{lineno}: {first!r}: words must be separated by single spaces")
+        if "weight" in row:
+            _check_weight(row["weight"], path, lineno)
+        if "match" in row and row["match"] not in MATCH_VALUES:
+            raise LexiconError(
+                f"{path}:{lineno}: unknown match {row['match']!r}; "
+                f"expected one of {', '.join(MATCH_VALUES)}"
+            )
+        key = tuple(row[c] for c in key_columns)
+        if key in seen:
+            raise LexiconError(
+                f"{path}:{lineno}: duplicate {' + '.join(key_columns)} {' / '.join(key)!r} "
+                f"(first on line {seen[key]})"
+            )
+        seen[key] = lineno
+        rows.append(MappingProxyType(row))
+    return Table(MappingProxyType(meta), columns, tuple(rows))
+
+
+def _check_weight(value: str, path: str, lineno: int) -> None:
+    try:
+        weight = float(value)
+    except ValueError:
+        raise LexiconError(f"{path}:{lineno}: weight {value!r} is not a number") from None
+    if not (math.isfinite(weight) and 0 < weight <= 1):
+        raise LexiconError(f"{path}:{lineno}: weight {value!r} is outside (0, 1]")

@@ -1,0 +1,282 @@
+"""Tests for framing.lexicons: the shipped tables parse and follow the contract's
+vocabularies, and malformed files (written for the tests in tmp_path) are refused
+with the right file:line."""
+from __future__ import annotations
+
+import collections
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from framing.lexicons import LexiconError, Table, available, load_table
+
+SHIPPED = (
+    "affiliations",
+    "anonymous_sources",
+    "attribution_rules",
+    "boilerplate",
+    "loaded",
+    "organisations",
+    "people",
+    "reporting_verbs",
+    "speaker_roles",
+)
+SPEAKER_TYPES = {
+    "head_of_state", "official", "state_media", "media", "expert",
+    "politician", "ngo", "citizen", "anonymous", "unknown",
+}
+VERB_CLASSES = {"neutral", "emphatic", "endorsing", "distancing", "pejorative"}
+LOADED_CATEGORIES = {
+    "pejorative", "emotive", "hyperbole", "booster", "hedge", "doubt", "intensifier",
+}
+ORG_KINDS = {"government", "media", "think_tank", "ngo", "company", "intergovernmental", "party"}
+SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+
+HEADER = (
+    "# name: test-lexicon\n"
+    "# version: 0.1\n"
+    "# source: written for the tests\n"
+    "# license: CC-BY-4.0\n"
+    "# columns: term, category, weight, match, note\n"
+    "term\tcategory\tweight\tmatch\tnote\n"
+)
+
+
+def _rows(name):
+    return load_table(name).rows
+
+
+def _column(name, column):
+    return collections.Counter(row[column] for row in _rows(name))
+
+
+def test_available_lists_every_shipped_table():
+    assert available() == sorted(SHIPPED)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_table_parses_with_metadata(name):
+    table = load_table(name)
+    assert isinstance(table, Table)
+    assert table.rows, name
+    assert table.version
+    assert table.meta["license"].startswith("CC-BY-4.0")
+    assert "written by hand for framing" in table.meta["source"]
+    assert table.columns == tuple(table.rows[0].keys())
+
+
+def test_resource_name_with_suffix_and_path_give_the_same_table(tmp_path):
+    by_name = load_table("loaded")
+    assert load_table("loaded.tsv") == by_name
+    copy = tmp_path / "my_loaded.tsv"
+    copy.write_text(
+        files("framing.lexicons").joinpath("loaded.tsv").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    assert load_table(copy).rows == by_name.rows
+    assert load_table(str(copy)).name == "loaded-language"
+
+
+def test_unknown_resource_name_lists_the_available_ones():
+    with pytest.raises(LexiconError, match=r"unknown lexicon 'lodaed'; available: affiliations, "):
+        load_table("lodaed")
+
+
+def test_loaded_categories_are_the_contract_ones_with_at_least_25_each():
+    counts = _column("loaded", "category")
+    assert set(counts) == LOADED_CATEGORIES
+    assert min(counts.values()) >= 25, counts
+    assert 350 <= sum(counts.values()) <= 600
+
+
+def test_loaded_terms_are_lower_case_single_spaced_and_weighted():
+    for row in _rows("loaded"):
+        assert row["term"] == row["term"].lower(), row
+        assert row["term"] == " ".join(row["term"].split()), row
+        assert 0 < float(row["weight"]) <= 1
+        assert row["match"] in {"stem", "exact", "prefix"}
+
+
+@pytest.mark.parametrize(
+    ("term", "category"),
+    [
+        ("regime", "pejorative"),
+        ("war party", "pejorative"),
+        ("hardliner", "pejorative"),
+        ("diabolical", "emotive"),
+        ("menace", "emotive"),
+        ("phony", "doubt"),
+        ("toxic", "emotive"),
+        ("pretext", "doubt"),
+        ("unprecedented", "hyperbole"),
+        ("megalomaniacal", "hyperbole"),
+        ("clearly", "booster"),
+        ("likely", "hedge"),
+        ("hugely", "intensifier"),
+    ],
+)
+def test_seed_words_have_the_expected_category(term, category):
+    found = {row["category"] for row in _rows("loaded") if row["term"] == term}
+    assert found == {category}
+    # and the word really occurs in a seed article, so the entry is grounded
+    seeds = " ".join(p.read_text(encoding="utf-8").lower() for p in SEEDS.glob("*.txt"))
+    assert term in seeds
+
+
+def test_function_words_that_stems_would_overmatch_are_exact():
+    match = {row["term"]: row["match"] for row in _rows("loaded")}
+    for term in ("all", "never", "may", "likely", "might"):
+        assert match[term] == "exact", term
+    may_note = next(row["note"] for row in _rows("loaded") if row["term"] == "may")
+    assert "month" in may_note
+
+
+def _verb_class_of_form(form):
+    return {row["class"] for row in _rows("reporting_verbs") if form in row["forms"].split(",")}
+
+
+@pytest.mark.parametrize(
+    ("form", "verb_class"),
+    [
+        ("slammed", "pejorative"),
+        ("claimed", "distancing"),
+        ("stressed", "emphatic"),
+        ("noted", "endorsing"),
+        ("said", "neutral"),
+        ("pointed out", "endorsing"),
+        ("lashed out at", "pejorative"),
+    ],
+)
+def test_reporting_verb_forms_map_to_their_class(form, verb_class):
+    assert _verb_class_of_form(form) == {verb_class}
+
+
+def test_reporting_verbs_cover_all_classes_and_forms_are_unique():
+    rows = _rows("reporting_verbs")
+    assert {row["class"] for row in rows} == VERB_CLASSES
+    assert 80 <= len(rows) <= 150
+    forms = collections.Counter(f for row in rows for f in row["forms"].split(","))
+    assert [f for f, n in forms.items() if n > 1] == []
+    for row in rows:
+        assert row["lemma"] in row["forms"].split(","), row
+        assert all(f == f.strip() and f for f in row["forms"].split(",")), row
+
+
+def test_speaker_roles_use_the_vocabulary_and_are_lower_case():
+    rows = _rows("speaker_roles")
+    assert {row["speaker_type"] for row in rows} <= SPEAKER_TYPES
+    assert all(row["term"] == row["term"].lower() for row in rows)
+    roles = {row["term"]: row["speaker_type"] for row in rows}
+    assert roles["spokeswoman"] == "official"
+    assert roles["political observer"] == "expert"
+    assert roles["prime minister"] == "head_of_state"
+
+
+def test_gazetteers_use_the_vocabularies_and_known_affiliations():
+    affiliations = {row["affiliation"] for row in _rows("affiliations")} | {"Unknown"}
+    for name in ("organisations", "people"):
+        for row in _rows(name):
+            assert row["speaker_type"] in SPEAKER_TYPES, (name, row)
+            assert row["affiliation"] in affiliations, (name, row)
+    for row in _rows("organisations"):
+        assert row["kind"] in ORG_KINDS, row
+        assert "|" not in row["domain"] and " " not in row["domain"], row
+
+
+def test_gazetteer_names_and_aliases_are_unambiguous():
+    for name in ("organisations", "people"):
+        surface = collections.Counter(
+            alias
+            for row in _rows(name)
+            for alias in [row["name"], *filter(None, row["aliases"].split("|"))]
+        )
+        assert [s for s, n in surface.items() if n > 1] == [], name
+
+
+def test_seed_speakers_and_outlets_resolve():
+    people = {row["name"]: row for row in _rows("people")}
+    assert people["Maria Zakharova"]["speaker_type"] == "official"
+    assert "Sergei Lavrov" in people["Sergey Lavrov"]["aliases"].split("|")
+    orgs = {row["name"]: row for row in _rows("organisations")}
+    assert orgs["Global Times"]["speaker_type"] == "state_media"
+    assert orgs["Global Times"]["domain"] == "globaltimes.cn"
+    assert "GT" in orgs["Global Times"]["aliases"].split("|")
+    assert orgs["Wedge Infinity"]["affiliation"] == "Japan"
+    aff = {row["term"]: row["affiliation"] for row in _rows("affiliations")}
+    assert aff["Kremlin"] == "Russia" and aff["Beijing"] == "China"
+    assert aff["Washington"] == "United States" and aff["US"] == "United States"
+    assert "us" not in aff  # the pronoun must not be a country
+
+
+def test_anonymous_sources_include_the_classic_phrases():
+    terms = {row["term"] for row in _rows("anonymous_sources")}
+    assert {"officials", "sources close to", "people familiar with", "a senior official"} <= terms
+
+
+# --- malformed files ------------------------------------------------------------
+
+
+def _write(tmp_path, body, header=HEADER):
+    path = tmp_path / "bad.tsv"
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def _error(path):
+    with pytest.raises(LexiconError) as info:
+        load_table(path)
+    assert isinstance(info.value, ValueError)
+    return str(info.value)
+
+
+def test_a_wellformed_file_written_for_the_tests_loads(tmp_path):
+    path = _write(tmp_path, "regime\tpejorative\t0.8\tstem\tnote\n\n# comment\nmay\thedge\t0.2\texact\n")
+    table = load_table(path)
+    assert table.name == "test-lexicon" and table.version == "0.1"
+    assert [row["term"] for row in table.rows] == ["regime", "may"]
+    assert table.rows[1]["note"] == ""  # omitted trailing field
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "reason"),
+    [
+        ("regime\tpejorative\t0.8\tstem\tnote\textra\n", 7, "6 fields"),
+        ("\tpejorative\t0.8\tstem\n", 7, "empty 'term'"),
+        ("ok\thedge\t0.2\texact\nregime\tpejorative\theavy\tstem\n", 8, "weight 'heavy' is not a number"),
+        ("regime\tpejorative\t1.5\tstem\n", 7, "outside (0, 1]"),
+        ("regime\tpejorative\t0\tstem\n", 7, "outside (0, 1]"),
+        ("regime\tpejorative\tnan\tstem\n", 7, "outside (0, 1]"),
+        ("regime\tpejorative\t0.8\tfuzzy\n", 7, "unknown match 'fuzzy'"),
+        ("regime\tpejorative\t0.8\tstem\n\nregime\tpejorative\t0.5\texact\n", 9, "duplicate"),
+        ("war  party\tpejorative\t0.8\texact\n", 7, "single spaces"),
+    ],
+)
+def test_malformed_rows_fail_with_file_and_line(tmp_path, body, line, reason):
+    path = _write(tmp_path, body)
+    message = _error(path)
+    assert message.startswith(f"{path}:{line}: "), message
+    assert reason in message
+
+
+def test_same_term_in_two_categories_is_not_a_duplicate(tmp_path):
+    path = _write(tmp_path, "really\tbooster\t0.3\texact\nreally\tintensifier\t0.3\texact\n")
+    assert len(load_table(path).rows) == 2
+
+
+def test_missing_metadata_is_reported_at_the_header_row(tmp_path):
+    header = HEADER.replace("# license: CC-BY-4.0\n", "")
+    path = _write(tmp_path, "regime\tpejorative\t0.8\tstem\n", header=header)
+    assert _error(path) == f"{path}:5: missing metadata: license"
+
+
+def test_header_row_must_match_the_columns_metadata(tmp_path):
+    header = HEADER.replace("term\tcategory\tweight", "term\tweight\tcategory")
+    path = _write(tmp_path, "", header=header)
+    message = _error(path)
+    assert message.startswith(f"{path}:6: header row")
+
+
+def test_file_without_a_header_row_is_refused(tmp_path):
+    path = _write(tmp_path, "", header="# name: x\n# version: 1\n")
+    assert _error(path).startswith(f"{path}:2: no header row")

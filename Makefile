@@ -34,5 +34,11 @@ lint: $(STAMP)
 punkt: $(STAMP)
 	$(BIN)/python -m framing.models.punkt corpus/open/*.jsonl -o framing/data/punkt_en.json
 
+## Retrain the shipped loaded-sentence classifier from the hand labels, and print its 5-fold CV scores.
+model: $(STAMP)
+	$(BIN)/framing train --data corpus/annotations/loaded_sentences.csv --text-column text --label-column label \
+		--positive loaded -o framing/models/loaded_default.joblib
+	$(BIN)/framing evaluate --data corpus/annotations/loaded_sentences.csv --positive loaded --cv 5
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

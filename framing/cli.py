@@ -75,7 +75,30 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
     evaluate.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
     evaluate.set_defaults(run=_run_evaluate_attribution)
+
+    train = commands.add_parser("train", help="train the loaded-sentence classifier on a labelled CSV")
+    _labelled_data_arguments(train)
+    train.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
+    train.set_defaults(run=_run_train)
+
+    evaluate = commands.add_parser("evaluate", help="precision, recall and F1 of a sentence classifier")
+    _labelled_data_arguments(evaluate)
+    how = evaluate.add_mutually_exclusive_group(required=True)
+    how.add_argument("--model", metavar="MODEL", help="evaluate this trained model on --data")
+    how.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation of a fresh model on --data")
+    evaluate.set_defaults(run=_run_evaluate)
     return parser
+
+
+def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", required=True, metavar="FILE.csv", help="CSV with a header row")
+    parser.add_argument("--text-column", default="text", help="default: text")
+    parser.add_argument("--label-column", default="label", help="default: label")
+    parser.add_argument(
+        "--positive",
+        metavar="LABEL",
+        help="the label meaning 'loaded' (default: a label named loaded/1/true/yes/positive/biased, else the last alphabetically)",
+    )
 
 
 def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
@@ -145,6 +168,36 @@ def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: Text
     if args.errors:
         for error in result.errors:
             out.write(json.dumps(error, ensure_ascii=False) + "\n")
+
+
+def _read_labelled(args: argparse.Namespace) -> Any:
+    from framing.models.classifier import read_labelled
+
+    data = read_labelled(args.data, args.text_column, args.label_column, args.positive)
+    counts = ", ".join(f"{n} {label}" for label, n in data.counts().items())
+    print(f"{args.data}: {len(data)} sentences ({counts}); positive label {data.positive_label!r}: {data.positive_rule}")
+    return data
+
+
+def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from framing.models.classifier import save_model, train
+
+    model = train(_read_labelled(args))
+    save_model(model, args.output)
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _run_evaluate(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from framing.models.classifier import cross_validate, evaluate, load_model
+
+    if args.model:
+        model = load_model(args.model)  # before reading the data: a bad model fails fast
+        data = _read_labelled(args)
+        report = evaluate(model, data)
+    else:
+        report = cross_validate(_read_labelled(args), args.cv)
+    print(report.format())
     return EXIT_OK
 
 

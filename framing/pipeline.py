@@ -80,6 +80,17 @@ class Resources:
 
         return self.memo("vader", build)
 
+    def sentence_model(self) -> Any:
+        """The loaded-sentence classifier (``framing.models.classifier.TrainedModel``): the file
+        given as ``model``, else the shipped default; a bad file raises ``ModelFormatError``."""
+
+        def build() -> Any:
+            from framing.models.classifier import load_default_model, load_model
+
+            return load_model(self.model_path) if self.model_path else load_default_model()
+
+        return self.memo("sentence_model", build)
+
     def fingerprint(self) -> str:
         """Changes whenever a user lexicon or model file changes (for caches and stores)."""
         digest = hashlib.sha256()

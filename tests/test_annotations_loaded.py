@@ -1,0 +1,92 @@
+"""Checks that the hand-labelled loaded/neutral sentences are well-formed.
+
+The data is corpus/annotations/loaded_sentences.csv; every sentence marked
+origin=corpus must occur verbatim in the document it claims to come from.
+"""
+import csv
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CSV_PATH = CORPUS / "annotations" / "loaded_sentences.csv"
+COLUMNS = ["id", "source", "doc_id", "text", "label", "origin", "note"]
+JSONL = {
+    "wikinews": ["wikinews-2004-2005.jsonl", "wikinews-gum.jsonl"],
+    "kremlin": ["kremlin-2021-2022.jsonl"],
+}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    with CSV_PATH.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == COLUMNS
+        return list(reader)
+
+
+@lru_cache(maxsize=None)
+def _jsonl_texts(source):
+    texts = {}
+    for name in JSONL[source]:
+        with (CORPUS / "open" / name).open(encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                texts[record["id"]] = record["text"]
+    return texts
+
+
+def _document_text(source, doc_id):
+    if source == "seed":
+        path = CORPUS / "seeds" / f"{doc_id}.txt"
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    return _jsonl_texts(source).get(doc_id)
+
+
+def test_file_has_enough_rows(rows):
+    assert len(rows) >= 600
+
+
+def test_labels_sources_and_origins_are_from_the_vocabulary(rows):
+    bad = [(r["id"], r["label"], r["source"], r["origin"]) for r in rows
+           if r["label"] not in {"loaded", "neutral"}
+           or r["source"] not in {"seed", "wikinews", "kremlin", "written"}
+           or r["origin"] not in {"corpus", "written"}]
+    assert bad == []
+
+
+def test_ids_are_unique_and_texts_not_empty(rows):
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids))
+    assert all(r["id"] and r["text"].strip() for r in rows)
+
+
+def test_written_rows_have_no_document_and_corpus_rows_do(rows):
+    for r in rows:
+        if r["origin"] == "written":
+            assert r["source"] == "written" and r["doc_id"] == "", r["id"]
+        else:
+            assert r["source"] != "written" and r["doc_id"], r["id"]
+
+
+def test_corpus_sentences_occur_verbatim_in_their_document(rows):
+    missing = []
+    for r in rows:
+        if r["origin"] != "corpus":
+            continue
+        text = _document_text(r["source"], r["doc_id"])
+        if text is None or r["text"] not in text:
+            missing.append(r["id"])
+    assert missing == []
+
+
+def test_both_labels_have_at_least_thirty_percent(rows):
+    loaded = sum(r["label"] == "loaded" for r in rows) / len(rows)
+    assert 0.30 <= loaded <= 0.70
+
+
+def test_written_sentences_stay_a_minority(rows):
+    written = sum(r["origin"] == "written" for r in rows) / len(rows)
+    assert written <= 0.15

@@ -59,6 +59,23 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.set_defaults(run=_run_score)
 
+    report = commands.add_parser("report", help="compare outlets: HTML/Markdown report, CSV tables, charts")
+    report.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="scores .jsonl files (used as they are) or a corpus as for 'score' (scored first)",
+    )
+    report.add_argument("-o", "--output", required=True, metavar="DIR", help="directory for the report files")
+    report.add_argument("--title", help="report title (default: 'Outlet comparison')")
+    report.add_argument("--max-appendix", type=int, default=50, metavar="N", help="articles shown in full (default 50)")
+    report.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    report.set_defaults(run=_run_report)
+
+    evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
+    evaluate_attribution.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
+    evaluate_attribution.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
+    evaluate_attribution.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
+    evaluate_attribution.set_defaults(run=_run_evaluate_attribution)
+
     train = commands.add_parser("train", help="train the loaded-sentence classifier on a labelled CSV")
     _labelled_data_arguments(train)
     train.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
@@ -70,12 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--model", metavar="MODEL", help="evaluate this trained model on --data")
     how.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation of a fresh model on --data")
     evaluate.set_defaults(run=_run_evaluate)
-
-    evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
-    evaluate_attribution.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
-    evaluate_attribution.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
-    evaluate_attribution.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
-    evaluate_attribution.set_defaults(run=_run_evaluate_attribution)
     return parser
 
 
@@ -125,6 +136,29 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
+def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from pathlib import Path
+
+    from framing.report import build_report, load_or_score
+
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def on_reject(reject: Any) -> None:
+        stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
+
+    loaded = load_or_score(args.inputs, scores_out=out / "scores.jsonl", on_reject=on_reject)
+    if loaded.scored or loaded.rejects:
+        with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
+            for reject in loaded.rejects:
+                handle.write(json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason},
+                                        ensure_ascii=False) + "\n")
+    paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix)
+    if not args.quiet:
+        stderr.write(f"framing: report on {len(loaded.records)} article(s) written to {paths.html}\n")
+    return EXIT_REJECTED if loaded.rejects else EXIT_OK
+
+
 def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     from framing.evaluation.attribution import evaluate_files
 
@@ -134,7 +168,6 @@ def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: Text
     if args.errors:
         for error in result.errors:
             out.write(json.dumps(error, ensure_ascii=False) + "\n")
-    return EXIT_OK
 
 
 def _read_labelled(args: argparse.Namespace) -> Any:

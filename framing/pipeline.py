@@ -150,7 +150,19 @@ class ArticleResult:
             "cleaning": to_jsonable(self.cleaning),
             "segments": to_jsonable(self.segments),
             **{name: to_jsonable(result) for name, result in self.analyses.items()},
+            # The flat article-level figures, so readers of the JSONL (the report) need not
+            # know how each analyzer derives them from its spans.
+            "figures": to_jsonable(self.analyzer_figures()),
         }
+
+    def analyzer_figures(self) -> dict[str, Any]:
+        """Each analyzer's flat figures, merged (keys are prefixed by the analyzers)."""
+        row: dict[str, Any] = {}
+        for result in self.analyses.values():
+            figures = getattr(result, "figures", None)
+            if callable(figures):
+                row.update(figures())
+        return row
 
     def figures(self) -> dict[str, Any]:
         """Flat article-level figures (the CSV row): metadata first, then each analyzer's."""
@@ -159,10 +171,7 @@ class ArticleResult:
             if isinstance(value, (str, int, float, bool)) or value is None:
                 row[key] = value
         row.update(text_length=self.text_length, words=self.words, diagnostics=len(self.diagnostics))
-        for result in self.analyses.values():
-            figures = getattr(result, "figures", None)
-            if callable(figures):
-                row.update(figures())
+        row.update(self.analyzer_figures())
         return row
 
 

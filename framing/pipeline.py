@@ -8,10 +8,10 @@ configurations can live side by side and each worker process builds its own.
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 

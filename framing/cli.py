@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from framing import __version__
 from framing import analyzers as registry
-from framing.output import open_writer
+from framing.batch import ENGINES, BatchCounts, export_store, score_batch
+from framing.output import OUTPUT_FORMATS, open_writer, output_format_for
+from framing.scoring import ScoreOptions
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
@@ -40,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", help="score articles and write one result per article")
     score.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or - for stdin")
     score.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
-    score.add_argument("--format", choices=("jsonl", "csv"), help="default: from the output suffix, else jsonl")
+    score.add_argument("--format", choices=OUTPUT_FORMATS, help="default: from the output suffix, else jsonl")
     score.add_argument("--rejects", metavar="PATH", help="write rejected records (id, origin, reason) as JSONL")
     score.add_argument(
         "--analyzers",
@@ -57,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--model", metavar="MODEL", help="a sentence classifier trained with 'framing train'")
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
+    score.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: CPU count)")
+    score.add_argument("--unordered", action="store_true", help="write results as they finish, not in input order")
+    score.add_argument(
+        "--store", metavar="PATH", help="SQLite store of results: unchanged articles are not analysed again"
+    )
+    score.add_argument(
+        "--only-new", action="store_true", help="with --store: write only articles analysed in this run"
+    )
+    score.add_argument("--engine", choices=ENGINES, default="local", help="local processes or a Dask cluster")
+    score.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")
     score.set_defaults(run=_run_score)
 
     report = commands.add_parser("report", help="compare outlets: HTML/Markdown report, CSV tables, charts")
@@ -87,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--model", metavar="MODEL", help="evaluate this trained model on --data")
     how.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation of a fresh model on --data")
     evaluate.set_defaults(run=_run_evaluate)
+
+    export = commands.add_parser("export", help="write the results held in a store")
+    export.add_argument("--store", required=True, metavar="PATH", help="a store written by 'framing score --store'")
+    export.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    export.add_argument("--format", choices=OUTPUT_FORMATS, help="default: from the output suffix, else jsonl")
+    export.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
+    export.set_defaults(run=_run_export)
     return parser
 
 
@@ -101,8 +121,26 @@ def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
+def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
+    """A tqdm bar on stderr when it is a terminal, else None."""
+    if quiet or not getattr(stderr, "isatty", lambda: False)():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(file=stderr, unit=" articles", dynamic_ncols=True)
+
+
 def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
-    from framing.scoring import ScoreOptions, score_inputs  # imported lazily: keeps `framing --help` fast
 
     options = ScoreOptions(
         analyzers=args.analyzers,
@@ -110,17 +148,28 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
         replace_categories=args.replace_categories,
         model=args.model,
     )
-    output_format = args.format or ("csv" if str(args.output).endswith(".csv") else "jsonl")
+    if args.only_new and not args.store:
+        stderr.write("framing: error: --only-new needs --store\n")
+        return EXIT_USAGE
+    output_format = output_format_for(args.output, args.format)
     rejects_file = open(args.rejects, "w", encoding="utf-8") if args.rejects else None
-    scored = rejected = 0
+    counts = BatchCounts()
+    bar = _progress_bar(stderr, args.quiet)
+    items = score_batch(
+        args.inputs, options, workers=args.workers, ordered=not args.unordered, store=args.store,
+        engine=args.engine, scheduler=args.scheduler, stdin=stdin,
+    )
     try:
         with open_writer(args.output, output_format, include_text=not args.no_text) as writer:
-            for item in score_inputs(args.inputs, options, stdin=stdin):
-                if item.result is not None:
-                    writer.write(item.result)
-                    scored += 1
+            for item in items:
+                counts.add(item)
+                if bar is not None:
+                    bar.update()
+                    bar.set_postfix(rejects=counts.rejected, refresh=False)
+                if item.reject is None:
+                    if not (args.only_new and item.from_store):
+                        writer.write_record(item.record, item.row)
                 else:
-                    rejected += 1
                     reject = item.reject
                     stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
                     if rejects_file:
@@ -129,11 +178,20 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
                             + "\n"
                         )
     finally:
+        if bar is not None:
+            bar.close()
         if rejects_file:
             rejects_file.close()
     if not args.quiet:
-        stderr.write(f"framing: scored {scored} article(s), rejected {rejected}\n")
-    return EXIT_REJECTED if rejected else EXIT_OK
+        stderr.write(f"framing: {counts.line()}\n")
+    return EXIT_REJECTED if counts.rejected else EXIT_OK
+
+
+def _run_export(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    written = export_store(args.store, args.output, output_format_for(args.output, args.format),
+                           include_text=not args.no_text)
+    stderr.write(f"framing: exported {written} article(s)\n")
+    return EXIT_OK
 
 
 def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
@@ -210,7 +268,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: Any = None, stderr: TextIO
         return int(exit.code or 0)
     try:
         return args.run(args, stdin if stdin is not None else sys.stdin.buffer, stderr)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, ImportError, sqlite3.Error) as error:
         stderr.write(f"framing: error: {error}\n")
         return EXIT_FATAL
 

@@ -103,6 +103,18 @@ def make_data(texts: Sequence[str], labels: Sequence[str], positive: str | None 
     return LabelledData(tuple(texts), tuple(labels), negative_label, positive_label, rule, **source)
 
 
+def open_csv(path: Path, wanted: Sequence[tuple[str, str]]) -> tuple[csv.DictReader, str]:
+    """A ``DictReader`` over a UTF-8 CSV file (a BOM is allowed) and the file's SHA-256; every
+    ``(column, option)`` in ``wanted`` must be in the header (the error names the option)."""
+    raw = path.read_bytes()
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    columns = reader.fieldnames or []
+    for column, option in wanted:
+        if column not in columns:
+            raise ValueError(f"{path}: no column {column!r} ({option}); columns: {', '.join(columns) or 'none'}")
+    return reader, hashlib.sha256(raw).hexdigest()
+
+
 def read_labelled(
     path: str | os.PathLike,
     text_column: str = "text",
@@ -111,12 +123,7 @@ def read_labelled(
 ) -> LabelledData:
     """Read a CSV of labelled sentences (header row; other columns are ignored)."""
     path = Path(path)
-    raw = path.read_bytes()
-    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
-    columns = reader.fieldnames or []
-    for wanted, option in ((text_column, "--text-column"), (label_column, "--label-column")):
-        if wanted not in columns:
-            raise ValueError(f"{path}: no column {wanted!r} ({option}); columns: {', '.join(columns) or 'none'}")
+    reader, sha256 = open_csv(path, [(text_column, "--text-column"), (label_column, "--label-column")])
     texts, labels = [], []
     for row in reader:
         text, label = (row.get(text_column) or "").strip(), (row.get(label_column) or "").strip()
@@ -130,7 +137,7 @@ def read_labelled(
     if not texts:
         raise ValueError(f"{path}: no labelled rows")
     try:
-        return make_data(texts, labels, positive, source=str(path), sha256=hashlib.sha256(raw).hexdigest())
+        return make_data(texts, labels, positive, source=str(path), sha256=sha256)
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
 

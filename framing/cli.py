@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     how = evaluate.add_mutually_exclusive_group(required=True)
     how.add_argument("--model", metavar="MODEL", help="evaluate this trained model on --data")
     how.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation of a fresh model on --data")
+    how.add_argument(
+        "--lexicon-only",
+        action="store_true",
+        help="--task frames: score the lexicon cue detector (cue mass >= 0.5 evokes a frame) instead of a model",
+    )
     evaluate.set_defaults(run=_run_evaluate)
 
     evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
@@ -196,12 +201,16 @@ def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    if args.lexicon_only and args.task != "frames":
+        raise ValueError("--lexicon-only applies to --task frames only")
     if args.task == "frames":
         from framing.models import frames
 
         if args.model:
             model = frames.load_model(args.model)  # before reading the data: a bad model fails fast
             report = frames.evaluate(model, _read_frames(args, model.frames))
+        elif args.lexicon_only:
+            report = frames.evaluate_lexicon(_read_frames(args))
         else:
             report = frames.cross_validate(_read_frames(args), args.cv)
         print(report.format())

@@ -1,7 +1,7 @@
 """The multi-label frames classifier: which frames a sentence evokes.
 
 The model is a scikit-learn ``Pipeline``: a ``FeatureUnion`` of word 1–2-gram TF-IDF and
-:class:`FrameFeatures` (the cue mass of each frame of both frame lexicons, per 10 words),
+:class:`FrameFeatures` (the cue mass of each frame of both frame lexicons, capped at 1),
 feeding ``OneVsRestClassifier(LogisticRegression(class_weight="balanced"))``: one independent
 binary classifier per frame, so a sentence may evoke several frames, or none (every
 probability below 0.5).
@@ -45,7 +45,7 @@ from framing.lexicons import Table, load_table
 from framing.models.classifier import ClassScores, open_csv, out_of_fold, score_table
 from framing.models.features import SentenceFeatures
 from framing.models.modelfile import FORMAT_VERSION, ModelFormatError, read_model_file, write_model_file
-from framing.segment import TOKEN_RE, is_word
+from framing.segment import TOKEN_RE
 
 __all__ = [
     "FORMAT",
@@ -56,7 +56,9 @@ __all__ = [
     "build_pipeline",
     "cross_validate",
     "evaluate",
+    "evaluate_lexicon",
     "iterative_folds",
+    "lexicon_predictions",
     "load_default_model",
     "load_model",
     "make_multilabel",
@@ -70,6 +72,7 @@ RETRAIN = "framing train --task frames --data FILE.csv --label-column pfc -o MOD
 MIN_POSITIVES = 10
 RANDOM_STATE = 0
 THRESHOLD = 0.5
+LEXICON_THRESHOLD = 0.5  # fixed before looking at the gold: one cue of weight >= 0.5, or two weaker ones
 MAX_WORD_FEATURES = 20_000  # bounds the model file
 DEFAULT_MODEL = "frames_default.joblib"
 _TRUE = {"1", "1.0", "true", "yes", "y", "x"}
@@ -80,12 +83,14 @@ _FALSE = {"0", "0.0", "false", "no", "n", ""}
 
 
 class FrameFeatures(SentenceFeatures):
-    """Weighted frame-cue mass per frame, per 10 words, from the frame lexicons.
+    """Weighted frame-cue mass per frame, from the frame lexicons.
 
     Columns: ``<scheme>:<frame>`` for every frame of every chosen scheme (in the codebook's
-    order; frames without cues, like PFC ``other``, are constant 0), then ``frames:any`` (1 when
-    the sentence has any cue). The fitted tables travel inside the estimator (a pickled model
-    keeps scoring with the lexicons it was trained with); the compiled matcher is rebuilt.
+    order; frames without cues, like PFC ``other``, are constant 0): the summed weight of the
+    sentence's cues for the frame, capped at ``cap`` (one strong cue is as much evidence as
+    several); then ``frames:any`` (1 when the sentence has any cue). The fitted tables travel
+    inside the estimator (a pickled model keeps scoring with the lexicons it was trained with);
+    the compiled matcher is rebuilt after unpickling.
 
     Parameters
     ----------
@@ -95,6 +100,9 @@ class FrameFeatures(SentenceFeatures):
         mapping use the shipped table.
     schemes : sequence of str
         Which schemes to use, from ``pfc``, ``generic``.
+    cap : float or None
+        Upper bound of each frame's cue mass (None: no bound). 1.0 scored best in 5-fold CV on
+        the gold (macro-F1 0.560 against 0.533 uncapped and 0.479 per 10 words).
     """
 
     _TRANSIENT = ("lexicon_",)
@@ -104,9 +112,11 @@ class FrameFeatures(SentenceFeatures):
         *,
         lexicons: Mapping[str, str | os.PathLike | Table] | None = None,
         schemes: Sequence[str] = SCHEMES,
+        cap: float | None = 1.0,
     ) -> None:
         self.lexicons = lexicons
         self.schemes = schemes
+        self.cap = cap
 
     def fit(self, X: Iterable[str], y: Any = None) -> FrameFeatures:
         self._documents(X, "fit")
@@ -115,6 +125,10 @@ class FrameFeatures(SentenceFeatures):
         for scheme in self.schemes:
             if scheme not in FRAMES:
                 raise ValueError(f"unknown frame scheme {scheme!r}; available: {', '.join(SCHEMES)}")
+        if self.cap is not None and (
+            isinstance(self.cap, bool) or not isinstance(self.cap, (int, float)) or not self.cap > 0
+        ):
+            raise ValueError(f"cap must be None or a positive number, not {self.cap!r}")
         given = {} if self.lexicons is None else self.lexicons
         if not isinstance(given, Mapping):
             raise ValueError(f"lexicons must be None or a mapping {{scheme: table or path}}; got {type(given).__name__}")
@@ -141,14 +155,12 @@ class FrameFeatures(SentenceFeatures):
         column = {name: i for i, name in enumerate(self.feature_names_)}
         rows = np.zeros((len(documents), len(column)), dtype=np.float64)
         for r, text in enumerate(documents):
-            tokens = [m.span() for m in TOKEN_RE.finditer(text)]
-            cues = self.lexicon_.find_in_tokens(text, tokens)
-            if not cues:
-                continue
-            per10 = 10.0 / max(sum(1 for s, e in tokens if is_word(text[s:e])), 1)
+            cues = self.lexicon_.find_in_tokens(text, [m.span() for m in TOKEN_RE.finditer(text)])
             for cue in cues:
-                rows[r, column[f"{cue.scheme}:{cue.frame}"]] += cue.weight * per10
-            rows[r, -1] = 1.0
+                rows[r, column[f"{cue.scheme}:{cue.frame}"]] += cue.weight
+            rows[r, -1] = 1.0 if cues else 0.0
+        if self.cap is not None:
+            np.minimum(rows[:, :-1], self.cap, out=rows[:, :-1])
         return sp.csr_matrix(rows)
 
     def _rebuild(self) -> None:
@@ -191,9 +203,11 @@ class MultiLabelData:
 
 
 def _frame_order(frames: Iterable[str]) -> list[str]:
-    """Codebook order for known slugs (PFC, then generic), then the rest alphabetically."""
-    known = list(dict.fromkeys((*FRAMES["pfc"], *FRAMES["generic"])))
+    """Codebook order for known slugs (of the scheme that has them all, else PFC then
+    generic), then the rest alphabetically."""
     found = set(frames)
+    known = next((list(FRAMES[s]) for s in SCHEMES if found <= set(FRAMES[s])), None)
+    known = known or list(dict.fromkeys((*FRAMES["pfc"], *FRAMES["generic"])))
     return [f for f in known if f in found] + sorted(found - set(known))
 
 
@@ -317,13 +331,28 @@ class FramesModel:
     trained_on: dict[str, Any] = field(default_factory=dict)
     framing_version: str = ""
     sklearn_version: str = ""
+    _linear: tuple[np.ndarray, np.ndarray] | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        # OneVsRest predicts frame by frame, each call with its own input checks (most of the
+        # time on one article); the same probabilities come from one product with all the
+        # frames' coefficients stacked, when every per-frame estimator is a linear model.
+        estimators = getattr(self.pipeline[-1], "estimators_", [])
+        if estimators and all(hasattr(e, "coef_") and e.coef_.shape[0] == 1 for e in estimators):
+            weights = np.vstack([e.coef_ for e in estimators]).T
+            intercepts = np.concatenate([e.intercept_ for e in estimators])
+            object.__setattr__(self, "_linear", (weights, intercepts))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """``(len(texts), len(frames))`` probabilities, one batched call."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, len(self.frames)))
-        return self.pipeline.predict_proba(texts)
+        if self._linear is None:
+            return self.pipeline.predict_proba(texts)
+        weights, intercepts = self._linear
+        scores = self.pipeline[:-1].transform(texts) @ weights + intercepts
+        return 1.0 / (1.0 + np.exp(-np.asarray(scores)))
 
     def predict(self, texts: Sequence[str], threshold: float = THRESHOLD) -> list[tuple[str, ...]]:
         return [tuple(f for f, p in zip(self.frames, row, strict=True) if p >= threshold) for row in self.predict_proba(texts)]
@@ -420,6 +449,44 @@ def evaluate(model: FramesModel, data: MultiLabelData) -> FramesReport:
     predicted = (probabilities[:, columns] >= THRESHOLD).astype(np.int64)
     gold = np.column_stack([data.column(f) for f in shared])
     return score_predictions("held-out evaluation", shared, gold, predicted, notes=notes)
+
+
+def scheme_of(frames: Sequence[str]) -> str:
+    """The frame scheme whose slugs include all of ``frames`` (PFC first)."""
+    for scheme in SCHEMES:
+        if set(frames) <= set(FRAMES[scheme]):
+            return scheme
+    raise ValueError(f"the frames {', '.join(frames)} are not all slugs of one scheme ({', '.join(SCHEMES)})")
+
+
+def lexicon_predictions(
+    texts: Sequence[str], frames: Sequence[str], threshold: float = LEXICON_THRESHOLD, lexicon: FrameLexicon | None = None
+) -> np.ndarray:
+    """The lexicon-only detector: 0/1 per text and frame, 1 when the text's cue mass for the
+    frame (summed weights) is at least ``threshold``. PFC ``other`` (no cues by design) is
+    predicted when no other PFC frame reaches the threshold."""
+    scheme = scheme_of(frames)
+    lexicon = lexicon or FrameLexicon.shipped()
+    column = {f: j for j, f in enumerate(frames)}
+    out = np.zeros((len(texts), len(frames)), dtype=np.int64)
+    for i, text in enumerate(texts):
+        mass: dict[str, float] = {}
+        for cue in lexicon.find_in_tokens(text, [m.span() for m in TOKEN_RE.finditer(text)]):
+            if cue.scheme == scheme:
+                mass[cue.frame] = mass.get(cue.frame, 0.0) + cue.weight
+        fired = {f for f, m in mass.items() if m >= threshold}
+        if scheme == "pfc" and not fired:
+            fired = {"other"}
+        for f in fired & column.keys():
+            out[i, column[f]] = 1
+    return out
+
+
+def evaluate_lexicon(data: MultiLabelData, threshold: float = LEXICON_THRESHOLD) -> FramesReport:
+    """Score the lexicon-only detector (:func:`lexicon_predictions`) on labelled data."""
+    predicted = lexicon_predictions(data.texts, data.frames, threshold)
+    note = f"lexicon-only detector: a frame is predicted when its cue mass is >= {threshold} (fixed, not tuned)"
+    return score_predictions("lexicon-only detection", data.frames, data.Y, predicted, notes=[note])
 
 
 def iterative_folds(Y: np.ndarray, k: int, random_state: int = RANDOM_STATE) -> list[np.ndarray]:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test install lint model punkt benchmark notebooks clean chromium
+.PHONY: report test install lint model frames-model punkt benchmark notebooks clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ model: $(STAMP)
 	$(BIN)/framing train --data corpus/annotations/loaded_sentences.csv --text-column text --label-column label \
 		--positive loaded -o framing/models/loaded_default.joblib
 	$(BIN)/framing evaluate --data corpus/annotations/loaded_sentences.csv --positive loaded --cv 5
+
+## Retrain the shipped frames classifier (PFC dimensions) from the hand labels; print its 5-fold CV
+## scores and the lexicon-only detector's scores on the same gold.
+frames-model: $(STAMP)
+	$(BIN)/framing train --task frames --data corpus/annotations/frames_sentences.csv --text-column text \
+		--label-column pfc -o framing/models/frames_default.joblib
+	$(BIN)/framing evaluate --task frames --data corpus/annotations/frames_sentences.csv --label-column pfc --cv 5
+	$(BIN)/framing evaluate --task frames --data corpus/annotations/frames_sentences.csv --label-column pfc --lexicon-only
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

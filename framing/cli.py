@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_attribution.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
     evaluate_attribution.set_defaults(run=_run_evaluate_attribution)
 
-    train = commands.add_parser("train", help="train the loaded-sentence classifier on a labelled CSV")
+    train = commands.add_parser("train", help="train the loaded-sentence or the frames classifier on a labelled CSV")
     _labelled_data_arguments(train)
     train.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
     train.set_defaults(run=_run_train)
@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     how = evaluate.add_mutually_exclusive_group(required=True)
     how.add_argument("--model", metavar="MODEL", help="evaluate this trained model on --data")
     how.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation of a fresh model on --data")
+    how.add_argument(
+        "--lexicon-only",
+        action="store_true",
+        help="--task frames: score the lexicon cue detector (cue mass >= 0.5 evokes a frame) instead of a model",
+    )
     evaluate.set_defaults(run=_run_evaluate)
 
     export = commands.add_parser("export", help="write the results held in a store")
@@ -111,9 +116,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--task",
+        choices=("loaded", "frames"),
+        default="loaded",
+        help="loaded: two labels per sentence (default); frames: any number of frames per sentence",
+    )
     parser.add_argument("--data", required=True, metavar="FILE.csv", help="CSV with a header row")
     parser.add_argument("--text-column", default="text", help="default: text")
-    parser.add_argument("--label-column", default="label", help="default: label")
+    parser.add_argument(
+        "--label-column",
+        default="label",
+        help="default: label. With --task frames: one column of frame names separated by --delimiter, "
+        "or a comma-separated list of 0/1 columns, one per frame",
+    )
+    parser.add_argument("--delimiter", default=";", help="--task frames: separator in a frame-names column (default: ;)")
+    parser.add_argument(
+        "--min-positives",
+        type=int,
+        default=None,
+        metavar="N",
+        help="--task frames: drop frames with fewer than N positive sentences (default: 10; not applied with --model)",
+    )
     parser.add_argument(
         "--positive",
         metavar="LABEL",
@@ -237,7 +261,28 @@ def _read_labelled(args: argparse.Namespace) -> Any:
     return data
 
 
+def _read_frames(args: argparse.Namespace, frames: Sequence[str] | None = None) -> Any:
+    from framing.models.frames import MIN_POSITIVES, read_multilabel
+
+    if args.positive is not None:
+        raise ValueError("--positive applies to --task loaded only")
+    columns = [c.strip() for c in args.label_column.split(",") if c.strip()]
+    delimited = {"label_column": columns[0]} if len(columns) == 1 else {"label_columns": columns}
+    minimum = 0 if frames is not None else (MIN_POSITIVES if args.min_positives is None else args.min_positives)
+    data = read_multilabel(
+        args.data, args.text_column, delimiter=args.delimiter, min_positives=minimum, frames=frames, **delimited
+    )
+    print(f"{args.data}: {data.describe()}")
+    return data
+
+
 def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    if args.task == "frames":
+        from framing.models import frames
+
+        frames.save_model(frames.train(_read_frames(args)), args.output)
+        print(f"wrote {args.output}")
+        return EXIT_OK
     from framing.models.classifier import save_model, train
 
     model = train(_read_labelled(args))
@@ -247,6 +292,20 @@ def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    if args.lexicon_only and args.task != "frames":
+        raise ValueError("--lexicon-only applies to --task frames only")
+    if args.task == "frames":
+        from framing.models import frames
+
+        if args.model:
+            model = frames.load_model(args.model)  # before reading the data: a bad model fails fast
+            report = frames.evaluate(model, _read_frames(args, model.frames))
+        elif args.lexicon_only:
+            report = frames.evaluate_lexicon(_read_frames(args))
+        else:
+            report = frames.cross_validate(_read_frames(args), args.cv)
+        print(report.format())
+        return EXIT_OK
     from framing.models.classifier import cross_validate, evaluate, load_model
 
     if args.model:

@@ -28,7 +28,8 @@ class Resources:
     ``lexicon_files``: user lexicon files in the shipped format; each is merged into the shipped
     table of the same ``name`` (header ``# name:``) — adding entries, or replacing the categories
     it defines when ``replace_categories`` is true. ``model``: a path to a trained sentence
-    classifier, or None for the shipped default.
+    classifier, or None for the shipped default; ``frames_model`` likewise for the frames
+    classifier (None: the shipped one, if any).
     """
 
     def __init__(
@@ -37,10 +38,12 @@ class Resources:
         lexicon_files: Sequence[str | os.PathLike] = (),
         replace_categories: bool = False,
         model: str | os.PathLike | None = None,
+        frames_model: str | os.PathLike | None = None,
     ) -> None:
         self.lexicon_files = tuple(Path(p) for p in lexicon_files)
         self.replace_categories = replace_categories
         self.model_path = Path(model) if model is not None else None
+        self.frames_model_path = Path(frames_model) if frames_model is not None else None
         self._memo: dict[str, Any] = {}
         self._user_tables = [load_table(p) for p in self.lexicon_files]  # fail early, with file:line
 
@@ -92,6 +95,19 @@ class Resources:
 
         return self.memo("sentence_model", build)
 
+    def frames_model(self) -> Any:
+        """The frames classifier (``framing.models.frames.FramesModel``): the file given as
+        ``frames_model``, else the shipped default, else None when none is shipped."""
+
+        def build() -> Any:
+            from framing.models import frames
+
+            if self.frames_model_path:
+                return frames.load_model(self.frames_model_path)
+            return frames.load_default_model() if frames.has_default_model() else None
+
+        return self.memo("frames_model", build)
+
     def fingerprint(self) -> str:
         """Changes whenever any data behind the results changes: the shipped lexicons, Punkt
         parameters and models, and the user's lexicon and model files (for caches and stores)."""
@@ -102,7 +118,8 @@ class Resources:
         for name, data in _shipped_data_files():
             digest.update(name.encode())
             digest.update(data)
-        for path in (*self.lexicon_files, *([self.model_path] if self.model_path else [])):
+        models = [p for p in (self.model_path, self.frames_model_path) if p]
+        for path in (*self.lexicon_files, *models):
             digest.update(str(path).encode())
             digest.update(Path(path).read_bytes())
         digest.update(str(self.replace_categories).encode())

@@ -194,3 +194,12 @@ def test_evaluation_on_the_seed_gold_beats_a_floor():
     assert result.documents == 5
     assert result.quotes.f1 >= 0.8 and result.direct.f1 >= 0.8
     assert result.speaker.value >= 0.9
+
+
+def test_seed_output_matches_the_reviewed_golden_file():
+    # Regenerate on purpose with `PYTHONPATH=. python -m tests.golden.regenerate attribution`
+    # and review the diff: every changed line is one changed attribution.
+    from tests.golden.regenerate import GOLDEN, attribution_records
+
+    golden = json.loads((GOLDEN / "attribution_seeds.json").read_text("utf-8"))
+    assert attribution_records(RESOURCES) == golden

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -110,6 +111,12 @@ class _Who(NamedTuple):
     role: str = ""
 
 
+class _Toks(list):
+    """A sentence's tokens, with their lower-cased forms as ``lows`` (computed once)."""
+
+    lows: list[str]
+
+
 class _Tok(NamedTuple):
     start: int
     end: int
@@ -120,6 +127,11 @@ class _Tok(NamedTuple):
 
 def _norm(text: str) -> str:
     return text.lower().replace("’", "'").replace("‘", "'")
+
+
+def _lows(toks: list[_Tok]) -> list[str]:
+    lows = getattr(toks, "lows", None)
+    return lows if lows is not None else [t.low for t in toks]
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -141,29 +153,42 @@ def _split_aliases(value: str) -> list[str]:
 
 
 class _Phrases:
-    """Longest-match lookup of token tuples."""
+    """Longest-match lookup of token tuples, indexed by first and by last word so that the
+    common case (a word that starts or ends no phrase) is one dict lookup."""
 
     def __init__(self) -> None:
         self.map: dict[tuple[str, ...], Any] = {}
         self.longest = 0
+        self.first: dict[str, int] = {}  # first word -> longest phrase starting with it
+        self.last: dict[str, int] = {}  # last word -> longest phrase ending with it
 
     def add(self, key: tuple[str, ...], value: Any, *, keep_first: bool = True) -> None:
         if not key or (keep_first and key in self.map):
             return
         self.map[key] = value
         self.longest = max(self.longest, len(key))
+        self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
+        self.last[key[-1]] = max(self.last.get(key[-1], 0), len(key))
 
     def match(self, lows: list[str], i: int, limit: int | None = None) -> tuple[int, Any] | None:
+        longest = self.first.get(lows[i]) if i < len(lows) else None
+        if longest is None:
+            return None
         hi = len(lows) if limit is None else limit
-        for n in range(min(self.longest, hi - i), 0, -1):
-            value = self.map.get(tuple(lows[i : i + n]))
+        get = self.map.get
+        for n in range(min(longest, hi - i), 0, -1):
+            value = get(tuple(lows[i : i + n]))
             if value is not None:
                 return n, value
         return None
 
     def ending_at(self, lows: list[str], end: int, lo: int = 0) -> tuple[int, Any] | None:
-        for n in range(min(self.longest, end - lo), 0, -1):
-            value = self.map.get(tuple(lows[end - n : end]))
+        longest = self.last.get(lows[end - 1]) if 0 < end <= len(lows) else None
+        if longest is None:
+            return None
+        get = self.map.get
+        for n in range(min(longest, end - lo), 0, -1):
+            value = get(tuple(lows[end - n : end]))
             if value is not None:
                 return n, value
         return None
@@ -251,6 +276,7 @@ class _Extractor:
         self.mentions: list[_Who] = []  # entities in order of mention
         self.registry: dict[tuple[str, ...], _Who] = {}  # names seen in this document
         self.lead_ins: dict[int, tuple[Attribution, str]] = {}  # paragraph index -> template
+        self._sentence_toks: list[_Toks] | None = None
 
     # quotation pieces: one per paragraph of each level-0 quotation
     def _pieces(self) -> list[tuple[int, int, int, int]]:
@@ -275,13 +301,34 @@ class _Extractor:
     def _para(self, offset: int) -> int:
         return bisect_right(self.para_starts, offset) - 1
 
-    def _tokens(self, si: int) -> list[_Tok]:
+    def _tokens(self, si: int) -> _Toks:
+        if self._sentence_toks is None:
+            self._sentence_toks = self._all_tokens()
+        return self._sentence_toks[si]
+
+    def _all_tokens(self) -> list[_Toks]:
+        """Tokens of every sentence, built in one sweep: lower-cased forms are sliced from one
+        lower-cased copy of the text, and quotedness comes from walking the sorted quotations."""
         text = self.text
+        low_text = _norm(text)
+        if len(low_text) != len(text):  # lower() changed a length (e.g. 'İ'): slice per token
+            low_text = None
+        outer = [(q.content_start, q.content_end) for q in self.quotes]
+        marks = self.marks
+        qi, nq = 0, len(outer)
+        new = tuple.__new__
         out = []
-        for span in self.doc.sentence_tokens()[si]:
-            s, e = span.start, span.end
-            quoted = s in self.marks or self.doc.in_quotation(s)
-            out.append(_Tok(s, e, text[s:e], _norm(text[s:e]), quoted))
+        for sentence_spans in self.doc.sentence_tokens():
+            toks = _Toks()
+            for span in sentence_spans:
+                s, e = span.start, span.end
+                while qi < nq and outer[qi][1] <= s:
+                    qi += 1
+                quoted = s in marks or (qi < nq and outer[qi][0] <= s)
+                word = text[s:e]
+                toks.append(new(_Tok, (s, e, word, low_text[s:e] if low_text is not None else _norm(word), quoted)))
+            toks.lows = _lows(toks)
+            out.append(toks)
         return out
 
     # -- speakers ---------------------------------------------------------------------------
@@ -355,7 +402,7 @@ class _Extractor:
         """Resolve the speaker noun phrase in toks[lo:hi]; returns (who, mention start, end index)."""
         if hi <= lo:
             return None
-        lows = [t.low for t in toks]
+        lows = _lows(toks)
         gaz = self.gaz
         # drop a trailing parenthesis "(GT)" but keep it as an alias
         end = hi
@@ -521,12 +568,13 @@ class _Extractor:
     # -- cues ---------------------------------------------------------------------------------
 
     def _cues(self, toks: list[_Tok]) -> list[_Cue]:
-        lows = [t.low for t in toks]
+        lows = _lows(toks)
+        starts_verb = self.gaz.verbs.first
         out = []
         i = 0
         while i < len(toks):
             tok = toks[i]
-            if tok.quoted or not tok.text[:1].islower():
+            if tok.quoted or tok.low not in starts_verb or not tok.text[:1].islower():
                 i += 1
                 continue
             found = self.gaz.verbs.match(lows, i)
@@ -607,7 +655,7 @@ class _Extractor:
                 if ci in consumed:
                     continue
                 i, j = cue.i, cue.j
-                lows = [t.low for t in toks]
+                lows = _lows(toks)
                 if cue.lemma == "accord" or lows[i] == "according":
                     continue
                 subject = None
@@ -761,7 +809,7 @@ class _Extractor:
         return not rest
 
     def _according_to(self, toks: list[_Tok], si: int, pi: int, sentence_paras: list[int]) -> tuple[_Who, tuple[int, int]] | None:
-        lows = [t.low for t in toks]
+        lows = _lows(toks)
         last = None
         for i in range(len(toks) - 1):
             if lows[i] != "according" or lows[i + 1] != "to" or toks[i].quoted:
@@ -828,27 +876,35 @@ class _Extractor:
 
     def _track_mentions(self, toks: list[_Tok]) -> None:
         """Entities named in author text, and the sentence topic for pronouns."""
-        lows = [t.low for t in toks]
+        lows = _lows(toks)
         first_person: _Who | None = None
+        entities, pronouns, registry = self.gaz.entities, self.gaz.pronouns, self.registry
+        starts_entity = entities.first
+        n_toks = len(toks)
         i = 0
-        while i < len(toks):
-            if toks[i].quoted:
+        while i < n_toks:
+            tok = toks[i]
+            if tok.quoted:
                 i += 1
                 continue
-            found = self.gaz.entities.match(lows, i)
-            if found and self._is_cap(toks[i]):
-                n, who = found
-                self._remember(who)
-                if who.kind == "person" and first_person is None:
-                    first_person = who
-                i += n
-                continue
-            if lows[i] in self.gaz.pronouns and first_person is None and self.topic is not None:
-                first_person = self.topic
-            elif self._is_cap(toks[i]) and i + 1 < len(toks) and tuple(lows[i:i + 1]) in self.registry:
-                who = self.registry[tuple(lows[i:i + 1])]
-                if who.kind == "person" and first_person is None:
-                    first_person = who
+            low = tok.low
+            if low in starts_entity and self._is_cap(tok):
+                found = entities.match(lows, i)
+                if found:
+                    n, who = found
+                    self._remember(who)
+                    if who.kind == "person" and first_person is None:
+                        first_person = who
+                    i += n
+                    continue
+            if first_person is None:
+                if low in pronouns:
+                    if self.topic is not None:
+                        first_person = self.topic
+                elif i + 1 < n_toks and (low,) in registry and self._is_cap(tok):
+                    who = registry[(low,)]
+                    if who.kind == "person":
+                        first_person = who
             i += 1
         if first_person is not None:
             self.topic = first_person
@@ -909,12 +965,34 @@ def _replace(attribution: Attribution, **fields: Any) -> Attribution:
 EVALUATIVE_CATEGORIES = frozenset({"pejorative", "emotive", "hyperbole", "booster", "doubt", "intensifier"})
 
 
+def _evaluative_in(doc: Document, resources: Any, prior: Any) -> Any:
+    """A function sentence index -> loaded-lexicon matches in that sentence. Reuses the spans of
+    the ``loaded`` analyzer when it ran before (same matcher, so the same matches) rather than
+    matching the lexicon a second time."""
+    loaded = (prior or {}).get("loaded") if hasattr(prior, "get") else None
+    spans = getattr(loaded, "spans", None)
+    if spans is None:
+        matcher = loaded_matcher(resources)
+        sentence_tokens = doc.sentence_tokens()
+        return lambda si: matcher.find_in_tokens(doc.text, sentence_tokens[si])
+    starts = [s.start for s in doc.sentences]
+    by_sentence: dict[int, list[LexiconMatch]] = {}
+    for span in spans:
+        if span.lexicon_category in EVALUATIVE_CATEGORIES:
+            si = bisect_right(starts, span.start) - 1
+            by_sentence.setdefault(si, []).append(LexiconMatch(span.start, span.end, span.term, span.lexicon_category, span.weight))
+    return lambda si: by_sentence.get(si, ())
+
+
 def _unattributed(
-    doc: Document, ex: _Extractor, attributions: list[Attribution], resources: Any
+    doc: Document, ex: _Extractor, attributions: list[Attribution], resources: Any, prior: Any = None
 ) -> tuple[list[UnattributedAssertion], int]:
     cue_offsets = sorted(a.cue_start for a in attributions if a.cue_start is not None)
-    contents = [(a.content_start, a.content_end) for a in attributions if not a.quotation]
+    contents = sorted((a.content_start, a.content_end) for a in attributions if not a.quotation)
+    content_starts = [lo for lo, _ in contents]
+    reach = list(accumulate((hi for _, hi in contents), max))  # furthest end among contents so far
     out, author = [], 0
+    evaluative_in = _evaluative_in(doc, resources, prior)
     for si, sentence in enumerate(doc.sentences):
         toks = ex._tokens(si)
         outside = [t for t in toks if not t.quoted]
@@ -923,12 +1001,13 @@ def _unattributed(
         index = bisect_right(cue_offsets, sentence.end - 1) - 1
         if index >= 0 and cue_offsets[index] >= sentence.start:
             continue  # the sentence carries an attribution
-        if any(lo <= sentence.start and sentence.end <= hi + 1 for lo, hi in contents):
-            continue
+        index = bisect_right(content_starts, sentence.start) - 1
+        if index >= 0 and reach[index] + 1 >= sentence.end:
+            continue  # the sentence is the content of an indirect report
         author += 1
         hits = [
             m
-            for m in loaded_matcher(resources).find(doc.text, sentence.start, sentence.end)
+            for m in evaluative_in(si)
             if m.category in EVALUATIVE_CATEGORIES and not doc.in_quotation(m.start)
         ]
         if hits:
@@ -947,7 +1026,7 @@ def extract(doc: Document, resources: Any) -> list[Attribution]:
 def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResult:
     ex = _Extractor(doc, gazetteer(resources))
     attributions = ex.run()
-    unattributed, author_sentences = _unattributed(doc, ex, attributions, resources)
+    unattributed, author_sentences = _unattributed(doc, ex, attributions, resources, prior)
     speakers: dict[str, list[Attribution]] = {}
     for a in attributions:
         if a.speaker:

@@ -235,6 +235,21 @@ class Gazetteer:
         self.determiners = frozenset(rules.get("determiner", ()))
         self.org_heads = frozenset(rules.get("org_head", ()))
         self.speech_nouns = frozenset(rules.get("speech_noun", ()))
+        self.group_pronouns = frozenset(rules.get("group_pronoun", ()))
+        self.group_person = frozenset(rules.get("group_person", ()))
+        self.group_state = frozenset(rules.get("group_state", ()))
+        # a country's government as a speaker: 'Russian government' (the organisation's own
+        # name when organisations.tsv lists one), from the country's demonym in affiliations.tsv
+        self.governments: dict[str, str] = {}
+        for row in _rows(resources, "affiliations"):
+            term, country = row["term"], row["affiliation"]
+            if country not in self.governments and " " not in term and term != country and term[:1].isupper() \
+                    and not term.endswith("s") and term.endswith(("ese", "ian", "an", "ish", "ch", "i")):
+                self.governments[country] = f"{term} government"
+        for key, who in self.entities.map.items():
+            if who.kind == "org" and key[-1:] == ("government",) and who.affiliation in self.governments \
+                    and _norm(who.name) == _norm(self.governments[who.affiliation]):
+                self.governments[who.affiliation] = who.name
 
 
 def gazetteer(resources: Any) -> Gazetteer:
@@ -277,6 +292,9 @@ class _Extractor:
         self.registry: dict[tuple[str, ...], _Who] = {}  # names seen in this document
         self.lead_ins: dict[int, tuple[Attribution, str]] = {}  # paragraph index -> template
         self._sentence_toks: list[_Toks] | None = None
+        self.sentence_index = 0
+        self.group: tuple[int, _Who] | None = None  # (sentence index, joint speaker) last named
+        self.countries: dict[str, int] = {}  # country -> sentence of its latest mention (insertion = first mention)
 
     # quotation pieces: one per paragraph of each level-0 quotation
     def _pieces(self) -> list[tuple[int, int, int, int]]:
@@ -422,7 +440,17 @@ class _Extractor:
         if anon and not any(self._is_cap(t) for t in toks[first + anon[0] : end]):
             return _Who(f"anonymous: {toks[first].text if anon[0] == 1 else anon[1]}", "anonymous", self._affiliation_in(lows, lo, end), "anonymous"), toks[lo].start, end
         if anon and first + anon[0] <= end and anon[0] >= 2:
-            return _Who(f"anonymous: {anon[1]}", "anonymous", self._affiliation_in(lows, lo, end), "anonymous"), toks[lo].start, end
+            label = anon[1]
+            if lows[first + anon[0] - 1] in ("to", "with", "of"):  # 'sources close to the Kremlin'
+                label = _norm(self.text[toks[first].start : toks[end - 1].end])
+            return _Who(f"anonymous: {label}", "anonymous", self._affiliation_in(lows, lo, end), "anonymous"), toks[lo].start, end
+        # a group: 'They', 'Both leaders', 'the two governments', 'both China and Russia'
+        group = self._group(toks, lows, lo, first, end)
+        if group is not None:
+            return group, toks[lo].start, end
+        # a possessed speech noun: 'His New Year greetings … expressed hope'
+        if lows[lo] in ("his", "her") and any(w in gaz.speech_nouns for w in lows[lo + 1 : end]):
+            return (self.topic or _Who(None, "unknown", None, "unknown")), toks[lo].start, lo + 1
         # a pronoun subject
         if end - first == 1 and lows[first] in gaz.pronouns:
             return (self.topic or _Who(None, "unknown", None, "unknown")), toks[first].start, end
@@ -451,6 +479,54 @@ class _Extractor:
             if who is None:
                 who = _Who(None, typ, affiliation, "unknown")
             return who, toks[first].start, end
+        return None
+
+    def _joint(self, members: list[_Who]) -> _Who:
+        affiliation = "; ".join(x for x in dict.fromkeys(m.affiliation for m in members) if x) or None
+        types = {m.type for m in members}
+        who = _Who("; ".join(m.name or "" for m in members), types.pop() if len(types) == 1 else "unknown", affiliation, "group")
+        self.group = (self.sentence_index, who)
+        return who
+
+    def _group(self, toks: list[_Tok], lows: list[str], lo: int, first: int, end: int) -> _Who | None:
+        """A plural speaker. 'They'/'We' take the group named or speaking in the last two
+        sentences (else stay unresolved, never a name); 'both leaders' / 'the two presidents' the
+        two most recently named people of one type; 'both countries' / 'the two governments' the
+        governments of the two most recently named countries; 'both China and Russia' theirs."""
+        gaz = self.gaz
+        words = lows[lo:end]
+        recent = self.group if self.group and self.sentence_index - self.group[0] <= 2 else None
+        if len(words) == 1 and words[0] in gaz.group_pronouns:
+            return recent[1] if recent else _Who(None, "unknown", None, "unknown")
+        pair = len(words) >= 2 and (words[0] == "both" or words[:2] == ["the", "two"])
+        if pair and words[-1] in gaz.group_person:
+            if recent and recent[1].kind == "group" and ";" in (recent[1].name or ""):
+                return recent[1]
+            people: list[_Who] = []
+            for who in reversed(self.mentions[-60:]):
+                if who.kind == "person" and who.name and who not in people and (not people or who.type == people[0].type):
+                    people.append(who)
+                    if len(people) == 2:
+                        order = {w.name: n for n, w in enumerate(self.mentions)}
+                        return self._joint(sorted(people, key=lambda w: order[w.name]))
+            return None
+        if pair and words[-1] in gaz.group_state:
+            countries = [c for c in self.countries if c in gaz.governments]
+            latest = sorted(countries, key=lambda c: -self.countries[c])[:2]
+            if len(latest) == 2:
+                members = [c for c in countries if c in latest]  # in order of first mention
+                return self._joint([_Who(gaz.governments[c], "official", c, "org") for c in members])
+            return None
+        # 'both China and Russia', 'China and Russia' as speakers: their governments
+        names = [w for w in words if w not in ("both", "and", ",")]
+        if 2 <= len(names) <= 3 and "and" in words:
+            members = []
+            for w in names:
+                found = gaz.affiliations.match([w], 0)
+                if not found or found[1] not in gaz.governments:
+                    return None
+                members.append(found[1])
+            return self._joint([_Who(gaz.governments[c], "official", c, "org") for c in members])
         return None
 
     def _named(self, toks: list[_Tok], lows: list[str], lo: int, end: int) -> tuple[_Who, int] | None:
@@ -545,6 +621,7 @@ class _Extractor:
                         a, b = other[0], who
                         affiliation = "; ".join(x for x in dict.fromkeys([a.affiliation, b.affiliation]) if x) or None
                         joint = _Who(f"{a.name}; {b.name}", a.type if a.type == b.type else "unknown", affiliation, "group")
+                        self.group = (self.sentence_index, joint)
                         return joint, other[1], toks[mend - 1].end
                 return who, mstart, toks[mend - 1].end
             # skip back over one comma-separated segment (apposition, participle clause)
@@ -647,6 +724,7 @@ class _Extractor:
             if not toks:
                 continue
             pi = sentence_paras[si]
+            self.sentence_index = si
             self._track_mentions(toks)
             last_speaker = self._according_to(toks, si, pi, sentence_paras)
             cues = self._cues(toks)
@@ -743,6 +821,13 @@ class _Extractor:
                     pass
                 # reported speech
                 after_verb = j
+                # an addressee between the verb and 'that': 'told TASS that', 'assured him that'
+                for k2 in range(j + 1, min(j + 5, len(toks))):
+                    if toks[k2].quoted or toks[k2].low in _PUNCT_STOP:
+                        break
+                    if toks[k2].low == "that" and toks[k2 - 1].low not in ("so", "such"):
+                        after_verb = k2
+                        break
                 if after_verb < len(toks) and toks[after_verb].low in ("that", ":"):
                     after_verb += 1
                 elif weak:
@@ -775,7 +860,7 @@ class _Extractor:
     def _mixed_clause(self, toks: list[_Tok], cue: _Cue, governed: list[int], who: _Who, mention: Any, via: str | None) -> None:
         """'explained that "a gradual departure …" already began': one indirect record for the clause
         besides the direct one, unless the whole complement is the quotation or a naming verb."""
-        if cue.lemma in ("call", "describe", "name", "dub", "label", "brand", "term"):
+        if cue.lemma in ("call", "describe", "name", "dub", "label", "brand", "term", "wish"):
             return
         j = cue.j
         if j < len(toks) and toks[j].low in ("that", ":", ","):
@@ -880,6 +965,7 @@ class _Extractor:
         first_person: _Who | None = None
         entities, pronouns, registry = self.gaz.entities, self.gaz.pronouns, self.registry
         starts_entity = entities.first
+        starts_country = self.gaz.affiliations.first
         n_toks = len(toks)
         i = 0
         while i < n_toks:
@@ -897,6 +983,10 @@ class _Extractor:
                         first_person = who
                     i += n
                     continue
+            if low in starts_country and self._is_cap(tok):
+                found = self.gaz.affiliations.match(lows, i)
+                if found:
+                    self.countries[found[1]] = self.sentence_index  # keeps the first-mention order
             if first_person is None:
                 if low in pronouns:
                     if self.topic is not None:
@@ -1051,7 +1141,7 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResu
 ANALYZER = register(
     Analyzer(
         name="attribution",
-        version="1",
+        version="2",
         analyze=analyze,
         description="quotations and reported speech: speaker, cue verb class, content; unattributed assertions",
     )

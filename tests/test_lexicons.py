@@ -166,7 +166,7 @@ def test_reporting_verb_forms_map_to_their_class(form, verb_class):
 def test_reporting_verbs_cover_all_classes_and_forms_are_unique():
     rows = _rows("reporting_verbs")
     assert {row["class"] for row in rows} == VERB_CLASSES
-    assert 80 <= len(rows) <= 150
+    assert 80 <= len(rows) <= 170  # a hand-curated list, not a dump (raised for the attribution2 cues)
     forms = collections.Counter(f for row in rows for f in row["forms"].split(","))
     assert [f for f, n in forms.items() if n > 1] == []
     for row in rows:

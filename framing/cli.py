@@ -15,7 +15,6 @@ from typing import Any, TextIO
 from framing import __version__
 from framing import analyzers as registry
 from framing.output import open_writer
-from framing.scoring import ScoreOptions, score_inputs
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
@@ -59,10 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.set_defaults(run=_run_score)
+
+    evaluate = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
+    evaluate.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
+    evaluate.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
+    evaluate.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
+    evaluate.set_defaults(run=_run_evaluate_attribution)
     return parser
 
 
 def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from framing.scoring import ScoreOptions, score_inputs  # imported here: needs framing.corpus
+
     options = ScoreOptions(
         analyzers=args.analyzers,
         lexicon_files=tuple(args.lexicon),
@@ -93,6 +100,18 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     if not args.quiet:
         stderr.write(f"framing: scored {scored} article(s), rejected {rejected}\n")
     return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from framing.evaluation.attribution import evaluate_files
+
+    result = evaluate_files(args.gold, args.corpus)
+    out = sys.stdout
+    out.write(result.summary() + "\n")
+    if args.errors:
+        for error in result.errors:
+            out.write(json.dumps(error, ensure_ascii=False) + "\n")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, *, stdin: Any = None, stderr: TextIO | None = None) -> int:

@@ -1,0 +1,977 @@
+"""Who speaks, and how the article introduces them: quotations and reported speech.
+
+Rules over the Document's sentences, tokens and quotations plus the shipped gazetteers
+(``reporting_verbs``, ``speaker_roles``, ``people``, ``organisations``, ``affiliations``,
+``anonymous_sources``, ``attribution_rules``). No parser: a reporting verb outside quotation
+marks is a *cue*; its speaker is the noun phrase before it (or after it, in ``"…," said X``); what
+it governs is the quotation next to it, the next paragraph after a colon lead-in, or the clause
+after it. Quoted paragraphs without a cue continue the previous speaker (*floating* quotes).
+See docs/attribution.md for every rule and its known limits.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from framing.analyzers import Analyzer, register
+from framing.document import Document
+from framing.lexicons import LexiconError
+from framing.segment import is_word, token_spans
+
+KINDS = ("direct", "indirect", "according_to", "floating")
+VERB_CLASSES = ("neutral", "emphatic", "endorsing", "distancing", "pejorative")
+_PUNCT_STOP = frozenset(",;:—–.!?")
+_NAME_PARTICLES = frozenset({"al", "bin", "de", "van", "von", "der", "la", "du", "el", "ibn"})
+_MAX_WINDOW = 12  # tokens searched back from a verb for its speaker
+_LEAD_GAP = 12  # tokens allowed between a leading cue and its quotation
+
+
+# -- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    kind: str  # direct | indirect | according_to | floating
+    speaker: str | None  # canonical name, "anonymous: officials", or None when unresolved
+    speaker_start: int | None  # the mention for this attribution
+    speaker_end: int | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    content_start: int
+    content_end: int
+    speaker_type: str
+    affiliation: str | None
+    verb_class: str | None  # None for according_to and floating
+    quotation: bool = False  # content is the inside of a quotation (or one paragraph of it)
+    quote_start: int | None = None  # the quotation, marks included
+    quote_end: int | None = None
+    via: str | None = None  # relaying medium: '... emphasized, TASS reports' -> via "TASS"
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconHit:
+    start: int
+    end: int
+    term: str
+    category: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class UnattributedAssertion:
+    start: int
+    end: int
+    cues: tuple[LexiconHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    speaker_type: str
+    affiliation: str | None
+    attributions: int
+
+
+@dataclass(frozen=True)
+class AttributionResult:
+    attributions: tuple[Attribution, ...]
+    unattributed: tuple[UnattributedAssertion, ...]
+    speakers: tuple[Speaker, ...]
+    author_sentences: int
+    quoted_words: int
+    note: str = ""
+
+    @property
+    def counts(self) -> dict[str, int]:
+        kinds = Counter(a.kind for a in self.attributions)
+        return {kind: kinds.get(kind, 0) for kind in KINDS}
+
+    def figures(self) -> dict[str, float | int]:
+        counts = self.counts
+        with_class = [a.verb_class for a in self.attributions if a.verb_class]
+        classes = Counter(with_class)
+        out: dict[str, float | int] = {"attribution_count": len(self.attributions)}
+        out.update({f"attribution_{kind}": counts[kind] for kind in KINDS})
+        out["quoted_words"] = self.quoted_words
+        for cls in VERB_CLASSES:
+            out[f"attribution_verb_{cls}_share"] = classes[cls] / len(with_class) if with_class else 0.0
+        distancing = classes["distancing"] + classes["pejorative"]
+        out["attribution_distancing_share"] = distancing / len(with_class) if with_class else 0.0
+        out["unattributed_assertions"] = len(self.unattributed)
+        out["unattributed_share"] = len(self.unattributed) / self.author_sentences if self.author_sentences else 0.0
+        out["anonymous_attributions"] = sum(a.speaker_type == "anonymous" for a in self.attributions)
+        return out
+
+
+# -- gazetteers -------------------------------------------------------------------------------
+
+
+class _Who(NamedTuple):
+    name: str | None
+    type: str
+    affiliation: str | None
+    kind: str  # person | org | anonymous | unknown
+    role: str = ""
+
+
+class _Tok(NamedTuple):
+    start: int
+    end: int
+    text: str
+    low: str
+    quoted: bool  # inside a quotation or a quotation mark
+
+
+def _norm(text: str) -> str:
+    return text.lower().replace("’", "'").replace("‘", "'")
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(_norm(text[s:e]) for s, e in token_spans(text))
+
+
+def _rows(resources: Any, name: str) -> tuple:
+    try:
+        return resources.table(name).rows
+    except (LexiconError, FileNotFoundError):
+        return ()
+
+
+def _split_aliases(value: str) -> list[str]:
+    for sep in ("|", ";"):
+        if sep in value:
+            return [v.strip() for v in value.split(sep) if v.strip()]
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+class _Phrases:
+    """Longest-match lookup of token tuples."""
+
+    def __init__(self) -> None:
+        self.map: dict[tuple[str, ...], Any] = {}
+        self.longest = 0
+
+    def add(self, key: tuple[str, ...], value: Any, *, keep_first: bool = True) -> None:
+        if not key or (keep_first and key in self.map):
+            return
+        self.map[key] = value
+        self.longest = max(self.longest, len(key))
+
+    def match(self, lows: list[str], i: int, limit: int | None = None) -> tuple[int, Any] | None:
+        hi = len(lows) if limit is None else limit
+        for n in range(min(self.longest, hi - i), 0, -1):
+            value = self.map.get(tuple(lows[i : i + n]))
+            if value is not None:
+                return n, value
+        return None
+
+    def ending_at(self, lows: list[str], end: int, lo: int = 0) -> tuple[int, Any] | None:
+        for n in range(min(self.longest, end - lo), 0, -1):
+            value = self.map.get(tuple(lows[end - n : end]))
+            if value is not None:
+                return n, value
+        return None
+
+
+class Gazetteer:
+    """Everything the rules look up, compiled once per Resources."""
+
+    def __init__(self, resources: Any) -> None:
+        self.verbs = _Phrases()
+        for row in _rows(resources, "reporting_verbs"):
+            for form in _split_aliases(row["forms"]) or [row["lemma"]]:
+                self.verbs.add(_key(form), (row["lemma"], row["class"]))
+        self.roles = _Phrases()
+        for row in _rows(resources, "speaker_roles"):
+            self.roles.add(_key(row["term"]), (row["term"], row["speaker_type"]))
+        self.affiliations = _Phrases()
+        for row in _rows(resources, "affiliations"):
+            self.affiliations.add(_key(row["term"]), row["affiliation"])
+        self.anonymous = _Phrases()
+        for row in _rows(resources, "anonymous_sources"):
+            self.anonymous.add(_key(row["term"]), row["term"])
+        self.entities = _Phrases()
+        self.people_by_role: list[_Who] = []
+        for row in _rows(resources, "people"):
+            who = _Who(row["name"], row.get("speaker_type") or "unknown", row.get("affiliation") or None, "person", row.get("role", ""))
+            self.people_by_role.append(who)
+            for alias in [row["name"], *_split_aliases(row.get("aliases", ""))]:
+                self.entities.add(_key(alias), who)
+        for row in _rows(resources, "organisations"):
+            who = _Who(row["name"], row.get("speaker_type") or "unknown", row.get("affiliation") or None, "org", row.get("kind", ""))
+            for alias in [row["name"], *_split_aliases(row.get("aliases", ""))]:
+                key = _key(alias)
+                if key and key[0] == "the" and len(key) > 1:
+                    key = key[1:]
+                self.entities.add(key, who)
+        rules: dict[str, set[str]] = {}
+        for row in _rows(resources, "attribution_rules"):
+            rules.setdefault(row["category"], set()).add(_norm(row["term"]))
+        self.weak_verbs = frozenset(rules.get("weak_verb", ()))
+        self.adverbs = frozenset(rules.get("adverb", ()))
+        self.pronouns = frozenset(rules.get("pronoun", ()))
+        self.boundaries = frozenset(rules.get("boundary", ()))
+        self.determiners = frozenset(rules.get("determiner", ()))
+        self.org_heads = frozenset(rules.get("org_head", ()))
+        self.speech_nouns = frozenset(rules.get("speech_noun", ()))
+        self.loaded = _loaded_matcher(resources)
+
+
+def gazetteer(resources: Any) -> Gazetteer:
+    return resources.memo("attribution:gazetteer", lambda: Gazetteer(resources))
+
+
+class _Loaded:
+    """A simple matcher over ``loaded.tsv`` (stem / exact / prefix) used until framing.lexmatch lands."""
+
+    def __init__(self, rows: tuple) -> None:
+        from nltk.stem.snowball import SnowballStemmer
+
+        self.stem = SnowballStemmer("english").stem
+        self.phrases = _Phrases()
+        self.prefixes: list[tuple[str, tuple[str, str, float]]] = []
+        for row in rows:
+            value = (row["term"], row["category"], float(row.get("weight") or 1.0))
+            words = _key(row["term"])
+            if row.get("match") == "prefix" and len(words) == 1:
+                self.prefixes.append((words[0], value))
+            elif row.get("match") == "stem":
+                self.phrases.add(tuple("s:" + self.stem(w) for w in words), value)
+            else:
+                self.phrases.add(words, value)
+
+    def find(self, toks: list[_Tok]) -> list[LexiconHit]:
+        lows = [t.low for t in toks]
+        stems = ["s:" + self.stem(w) for w in lows]
+        hits = []
+        for i, tok in enumerate(toks):
+            if tok.quoted:
+                continue
+            found = self.phrases.match(lows, i) or self.phrases.match(stems, i)
+            if found is None:
+                for prefix, value in self.prefixes:
+                    if tok.low.startswith(prefix):
+                        found = (1, value)
+                        break
+            if found is not None:
+                n, (term, category, weight) = found
+                hits.append(LexiconHit(tok.start, toks[i + n - 1].end, term, category, weight))
+        return hits
+
+
+def _loaded_matcher(resources: Any) -> _Loaded:
+    return _Loaded(_rows(resources, "loaded"))
+
+
+# -- the per-document pass --------------------------------------------------------------------
+
+
+class _Claim(NamedTuple):
+    priority: int  # 1 trailing cue, 2 leading cue, 3 lead-in paragraph, 4 floating
+    distance: int
+    attribution: Attribution
+
+
+class _Cue(NamedTuple):
+    i: int  # token index of the verb in the sentence
+    j: int  # token index after the verb
+    lemma: str
+    cls: str
+
+
+class _Extractor:
+    def __init__(self, doc: Document, gaz: Gazetteer) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.gaz = gaz
+        self.quotes = [q for q in doc.quotations if q.level == 0]
+        self.marks = set()
+        for q in self.quotes:
+            self.marks.add(q.start)
+            if q.closed:
+                self.marks.add(q.end - 1)
+        self.para_starts = [p.start for p in doc.paragraphs]
+        self.pieces = self._pieces()  # (start, end, quote index, paragraph index)
+        self.claims: dict[int, list[_Claim]] = {}  # piece index -> claims
+        self.others: list[Attribution] = []  # indirect / according_to
+        self.topic: _Who | None = None
+        self.mentions: list[_Who] = []  # entities in order of mention
+        self.registry: dict[tuple[str, ...], _Who] = {}  # names seen in this document
+        self.lead_ins: dict[int, tuple[Attribution, str]] = {}  # paragraph index -> template
+
+    # quotation pieces: one per paragraph of each level-0 quotation
+    def _pieces(self) -> list[tuple[int, int, int, int]]:
+        out = []
+        text = self.text
+        for qi, q in enumerate(self.quotes):
+            for pi in range(max(0, self._para(q.start)), len(self.doc.paragraphs)):
+                p = self.doc.paragraphs[pi]
+                if p.start >= q.content_end:
+                    break
+                lo, hi = max(q.content_start, p.start), min(q.content_end, p.end)
+                if lo == p.start and pi != self._para(q.start) and text[lo] in "\"“„«'‘":
+                    lo += 1
+                while lo < hi and text[lo].isspace():
+                    lo += 1
+                while hi > lo and text[hi - 1].isspace():
+                    hi -= 1
+                if hi > lo:
+                    out.append((lo, hi, qi, pi))
+        return out
+
+    def _para(self, offset: int) -> int:
+        return bisect_right(self.para_starts, offset) - 1
+
+    def _tokens(self, si: int) -> list[_Tok]:
+        text = self.text
+        out = []
+        for span in self.doc.sentence_tokens()[si]:
+            s, e = span.start, span.end
+            quoted = s in self.marks or self.doc.in_quotation(s)
+            out.append(_Tok(s, e, text[s:e], _norm(text[s:e]), quoted))
+        return out
+
+    # -- speakers ---------------------------------------------------------------------------
+
+    def _remember(self, who: _Who, tokens: tuple[str, ...] = ()) -> None:
+        if who.name is None or who.kind == "anonymous":
+            return
+        self.mentions.append(who)
+        if who.kind == "person":
+            key = _key(who.name)
+            self.registry[key] = who
+            if key:
+                self.registry.setdefault(key[-1:], who)
+        if tokens:
+            self.registry.setdefault(tokens, who)
+
+    def _recent(self, wanted_type: str | None, affiliation: str | None, kind: str | None) -> _Who | None:
+        for who in reversed(self.mentions[-60:]):
+            if kind and who.kind != kind:
+                continue
+            if wanted_type and who.type != wanted_type and not (
+                wanted_type in ("media", "state_media") and who.type in ("media", "state_media")
+            ):
+                continue
+            if affiliation and who.affiliation and who.affiliation != affiliation:
+                continue
+            return who
+        return None
+
+    def _by_role(self, role: str, wanted_type: str, affiliation: str | None) -> _Who | None:
+        if affiliation is None:
+            return None
+        found = [
+            p for p in self.gaz.people_by_role
+            if p.affiliation == affiliation and (role in _norm(p.role) or (p.type == wanted_type and wanted_type == "head_of_state"))
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def _is_cap(self, tok: _Tok) -> bool:
+        t = tok.text
+        if not t or tok.quoted:
+            return False
+        if t[0].isupper():
+            return True
+        if "-" in t and any(c.isupper() for c in t):  # al-Assad
+            return True
+        return tok.low in _NAME_PARTICLES
+
+    def _affiliation_in(self, lows: list[str], lo: int, hi: int) -> str | None:
+        for i in range(lo, hi):
+            found = self.gaz.affiliations.match(lows, i, hi)
+            if found:
+                return found[1]
+        return None
+
+    def _role_in(self, lows: list[str], lo: int, hi: int) -> tuple[int, int, str, str] | None:
+        """The rightmost role in lows[lo:hi]: (start, end, term, type)."""
+        best = None
+        i = lo
+        while i < hi:
+            found = self.gaz.roles.match(lows, i, hi)
+            if found:
+                n, (term, typ) = found
+                best = (i, i + n, term, typ)
+                i += n
+            else:
+                i += 1
+        return best
+
+    def _head(self, toks: list[_Tok], lo: int, hi: int) -> tuple[_Who, int, int] | None:
+        """Resolve the speaker noun phrase in toks[lo:hi]; returns (who, mention start, end index)."""
+        if hi <= lo:
+            return None
+        lows = [t.low for t in toks]
+        gaz = self.gaz
+        # drop a trailing parenthesis "(GT)" but keep it as an alias
+        end = hi
+        if toks[end - 1].text == ")":
+            k = end - 1
+            while k > lo and toks[k].text != "(":
+                k -= 1
+            if k > lo:
+                end = k
+        first = lo
+        while first < end and lows[first] in gaz.determiners:
+            first += 1
+        if first >= end:
+            return None
+        # anonymous sources: "officials", "sources close to the Kremlin", "experts"
+        anon = gaz.anonymous.match(lows, first, end)
+        if anon and not any(self._is_cap(t) for t in toks[first + anon[0] : end]):
+            return _Who(f"anonymous: {toks[first].text if anon[0] == 1 else anon[1]}", "anonymous", self._affiliation_in(lows, lo, end), "anonymous"), toks[lo].start, end
+        if anon and first + anon[0] <= end and anon[0] >= 2:
+            return _Who(f"anonymous: {anon[1]}", "anonymous", self._affiliation_in(lows, lo, end), "anonymous"), toks[lo].start, end
+        # a pronoun subject
+        if end - first == 1 and lows[first] in gaz.pronouns:
+            return (self.topic or _Who(None, "unknown", None, "unknown")), toks[first].start, end
+        # a speech noun: "the Chinese Foreign Ministry read-out on the call"
+        for k in range(first, end):
+            if lows[k] in gaz.speech_nouns and k > first:
+                found = self._named(toks, lows, lo, k)
+                if found:
+                    return found[0], found[1], k + 1
+        found = self._named(toks, lows, lo, end)
+        if found:
+            return found[0], found[1], end
+        # a description: "Russia's president", "the Chinese President", "the daily", "the editors"
+        role = self._role_in(lows, first, end)
+        if role:
+            rs, re_, term, typ = role
+            affiliation = self._affiliation_in(lows, lo, end)
+            want_kind = "person" if typ in ("head_of_state", "official", "expert", "politician", "citizen") and not lows[re_ - 1].endswith("s") else None
+            if typ in ("media", "state_media"):
+                who = self._recent(typ, affiliation, "org") or self._recent(typ, affiliation, None)
+            else:
+                who = self._recent(typ, affiliation, want_kind) if (affiliation or lows[lo] in ("the",)) else None
+                who = who or self._by_role(term, typ, affiliation)
+            if who is None and lows[re_ - 1].endswith("s") and typ != "media":
+                who = _Who(f"anonymous: {toks[re_ - 1].text}", "anonymous", affiliation, "anonymous")
+            if who is None:
+                who = _Who(None, typ, affiliation, "unknown")
+            return who, toks[first].start, end
+        return None
+
+    def _named(self, toks: list[_Tok], lows: list[str], lo: int, end: int) -> tuple[_Who, int] | None:
+        """A capitalised name (known or not) ending at ``end``."""
+        gaz = self.gaz
+        found = gaz.entities.ending_at(lows, end, lo)
+        k = end
+        while k > lo and (self._is_cap(toks[k - 1]) or (lows[k - 1] in ("'s", "of") and k - 1 > lo and self._is_cap(toks[k - 2]) and lows[k - 1] == "of")):
+            k -= 1
+        if k == end and not found:
+            return None
+        if found:
+            n, who = found
+            start = end - n
+            mention = self._extend_left(toks, lows, lo, start)
+            if who.affiliation is None:
+                who = who._replace(affiliation=self._affiliation_in(lows, lo, end))
+            self._remember(who)
+            return who, toks[mention].start
+        # strip leading roles and affiliations from the capitalised chunk
+        i = k
+        while i < end:
+            role = gaz.roles.match(lows, i, end)
+            aff = gaz.affiliations.match(lows, i, end)
+            step = max(role[0] if role else 0, aff[0] if aff else 0)
+            if not step or lows[i] in ("'s",):
+                if lows[i] in ("'s", "of"):
+                    i += 1
+                    continue
+                break
+            i += step
+        if i >= end:
+            return None  # only titles: "the Chinese President" is a description
+        name_key = tuple(lows[i:end])
+        known = self.registry.get(name_key) or (self.registry.get(name_key[-1:]) if len(name_key) == 1 else None)
+        mention = self._extend_left(toks, lows, lo, k)
+        if known:
+            return known, toks[mention].start
+        role = self._role_in(lows, lo, end)
+        affiliation = self._affiliation_in(lows, lo, end)
+        name = self.text[toks[i].start : toks[end - 1].end]
+        if lows[end - 1] in gaz.org_heads:
+            typ = "media" if lows[end - 1] in ("times", "news", "post", "journal", "daily", "channel", "outlook", "herald", "tribune", "gazette", "magazine") else (role[3] if role else "unknown")
+            who = _Who(name, typ, affiliation, "org")
+        else:
+            who = _Who(name, role[3] if role else "unknown", affiliation, "person", role[2] if role else "")
+        self._remember(who, name_key)
+        return who, toks[mention].start
+
+    def _extend_left(self, toks: list[_Tok], lows: list[str], lo: int, k: int) -> int:
+        gaz = self.gaz
+        while k > lo:
+            prev = toks[k - 1]
+            low = prev.low
+            if prev.quoted or (low in _PUNCT_STOP) or (low in gaz.boundaries and low not in ("of",)):
+                break
+            if not (self._is_cap(prev) or low in gaz.determiners or low == "'s" or gaz.roles.ending_at(lows, k, lo) or "-" in low or low in ("of",)):
+                break
+            k -= 1
+        while k < len(lows) and lows[k] in ("of",):
+            k += 1
+        return k
+
+    def _subject(self, toks: list[_Tok], i: int) -> tuple[_Who, int, int] | None:
+        """Speaker before the verb at token i: (who, mention start offset, mention end offset)."""
+        gaz = self.gaz
+        end = i
+        while end > 0 and not toks[end - 1].quoted and toks[end - 1].low in gaz.adverbs:
+            end -= 1
+        for _ in range(3):
+            lo = end
+            while lo > 0 and end - lo < _MAX_WINDOW:
+                prev = toks[lo - 1]
+                if prev.quoted or prev.low in _PUNCT_STOP or prev.text == '"':
+                    break
+                if prev.low in gaz.boundaries and prev.low not in ("of", "to", "on", "at", "in", "for") :
+                    break
+                if prev.low in ("to", "for", "in", "at", "on") and not (lo < len(toks) and (self._is_cap(toks[lo]) or toks[lo].low in gaz.determiners or toks[lo].low in gaz.speech_nouns or toks[lo].low == "the")):
+                    break
+                lo -= 1
+            while lo < end and toks[lo].low in gaz.boundaries and toks[lo].low != "the":
+                lo += 1
+            found = self._head(toks, lo, end)
+            if found:
+                who, mstart, mend = found
+                return who, mstart, toks[mend - 1].end
+            # skip back over one comma-separated segment (apposition, participle clause)
+            if lo > 0 and toks[lo - 1].low == "," and not toks[lo - 1].quoted:
+                end = lo - 1
+                continue
+            return None
+        return None
+
+    def _after(self, toks: list[_Tok], j: int) -> tuple[_Who, int, int, int] | None:
+        """Inverted speaker after the verb: '"…," said Putin.' -> (who, start, end, next index)."""
+        k = j
+        while k < len(toks) and not toks[k].quoted and toks[k].low not in _PUNCT_STOP and k - j < 8:
+            k += 1
+        found = self._head(toks, j, k)
+        if found:
+            who, mstart, mend = found
+            return who, mstart, toks[mend - 1].end, mend
+        return None
+
+    # -- cues ---------------------------------------------------------------------------------
+
+    def _cues(self, toks: list[_Tok]) -> list[_Cue]:
+        lows = [t.low for t in toks]
+        out = []
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            if tok.quoted or not tok.text[:1].islower():
+                i += 1
+                continue
+            found = self.gaz.verbs.match(lows, i)
+            if found:
+                n, (lemma, cls) = found
+                prev = lows[i - 1] if i else ""
+                if prev not in self.gaz.determiners and prev not in ("'s", "his", "her", "my", "your", "their"):
+                    out.append(_Cue(i, i + n, lemma, cls))
+                i += n
+            else:
+                i += 1
+        return out
+
+    def _attr(self, kind: str, who: _Who, mention: tuple[int, int] | None, toks: list[_Tok] | None, cue: _Cue | None, content: tuple[int, int], *, quote: Any = None, via: str | None = None) -> Attribution:
+        cue_start = toks[cue.i].start if cue else None
+        cue_end = toks[cue.j - 1].end if cue else None
+        return Attribution(
+            kind=kind,
+            speaker=who.name,
+            speaker_start=mention[0] if mention else None,
+            speaker_end=mention[1] if mention else None,
+            cue=self.text[cue_start:cue_end] if cue else None,
+            cue_start=cue_start,
+            cue_end=cue_end,
+            content_start=content[0],
+            content_end=content[1],
+            speaker_type=who.type,
+            affiliation=who.affiliation,
+            verb_class=cue.cls if cue and kind in ("direct", "indirect") else None,
+            quotation=quote is not None,
+            quote_start=quote.start if quote is not None else None,
+            quote_end=quote.end if quote is not None else None,
+            via=via,
+        )
+
+    def _claim(self, piece: int, priority: int, distance: int, attribution: Attribution) -> None:
+        self.claims.setdefault(piece, []).append(_Claim(priority, distance, attribution))
+
+    def _piece_attr(self, template: Attribution, piece: int, kind: str | None = None) -> Attribution:
+        lo, hi, qi, _ = self.pieces[piece]
+        q = self.quotes[qi]
+        fields = {"content_start": lo, "content_end": hi, "quotation": True, "quote_start": q.start, "quote_end": q.end}
+        if kind:
+            fields["kind"] = kind
+        if kind == "floating":
+            fields.update(speaker_start=None, speaker_end=None, cue=None, cue_start=None, cue_end=None, verb_class=None)
+        return _replace(template, **fields)
+
+    def _content_span(self, toks: list[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
+        while lo < hi and (toks[lo].low in (",", ":", "that", "—", "–") ):
+            lo += 1
+        while hi > lo and toks[hi - 1].low in (",", ".", ":", ";", "!", "?", "—", "–"):
+            hi -= 1
+        if sum(is_word(t.text) for t in toks[lo:hi]) < 2:
+            return None
+        return toks[lo].start, toks[hi - 1].end
+
+    def run(self) -> list[Attribution]:
+        doc = self.doc
+        sentence_paras = [self._para(s.start) for s in doc.sentences]
+        piece_starts = [p[0] for p in self.pieces]
+        for si, sentence in enumerate(doc.sentences):
+            toks = self._tokens(si)
+            if not toks:
+                continue
+            pi = sentence_paras[si]
+            self._track_mentions(toks)
+            last_speaker: tuple[_Who, tuple[int, int]] | None = None
+            cues = self._cues(toks)
+            consumed: set[int] = set()
+            for ci, cue in enumerate(cues):
+                if ci in consumed:
+                    continue
+                i, j = cue.i, cue.j
+                lows = [t.low for t in toks]
+                if cue.lemma == "accord" or lows[i] == "according":
+                    continue
+                subject = None
+                inverted = False
+                participle = lows[i].endswith("ing") and cue.lemma not in ("bring",)
+                if participle and i > 0 and toks[i - 1].low == "," and last_speaker:
+                    subject = (last_speaker[0], *last_speaker[1])
+                else:
+                    subject = self._subject(toks, i)
+                    if subject is None and i > 0 and (toks[i - 1].quoted or toks[i - 1].low == ","):
+                        after = self._after(toks, j)
+                        if after:
+                            subject = after[:3]
+                            inverted = True
+                if subject is None:
+                    continue
+                who, ms, me = subject
+                if who.kind == "person" and who.name:
+                    self.topic = who
+                last_speaker = (who, (ms, me))
+                mention = (ms, me) if not (participle and toks[i - 1].low == ",") else None
+                # a relaying medium: '..., X emphasized, TASS reports.'
+                via = None
+                nxt = ci + 1
+                if nxt < len(cues):
+                    c2 = cues[nxt]
+                    tail = [t for t in toks[c2.j :] if t.low not in (".", "!", "?")]
+                    if not tail and toks[j].low == "," if j < len(toks) else False:
+                        s2 = self._subject(toks, c2.i)
+                        if s2 and s2[0].type in ("media", "state_media"):
+                            via = s2[0].name
+                            consumed.add(nxt)
+                # which quotation pieces does the cue govern?
+                subject_first = min((k for k, t in enumerate(toks) if t.start >= ms), default=i)
+                if inverted:
+                    subject_first = i
+                before = [t for t in toks[:subject_first]]
+                trailing = False
+                governed: list[int] = []
+                k = subject_first
+                while k > 0 and toks[k - 1].low in (",", "—", "–") and not toks[k - 1].quoted:
+                    k -= 1
+                if k > 0 and toks[k - 1].quoted:
+                    trailing = True
+                    close = toks[k - 1].end
+                    governed = [p for p, piece in enumerate(self.pieces) if piece[1] <= close and piece[1] > sentence.start - 1 and piece[0] < toks[k - 1].end and self._piece_in_sentence(p, sentence, close)]
+                if not governed:
+                    gap_start = toks[j - 1].end if not inverted else toks[-1].end
+                    idx = bisect_right(piece_starts, gap_start)
+                    prev_end = None
+                    for p in range(idx, len(self.pieces)):
+                        lo_, hi_, qi, ppi = self.pieces[p]
+                        if ppi != pi or lo_ >= sentence.end + 1:
+                            break
+                        anchor = prev_end if prev_end is not None else (toks[j - 1].end if not inverted else me)
+                        between = [t for t in toks if anchor <= t.start < lo_ - 1 and not t.quoted]
+                        limit = _LEAD_GAP if prev_end is None else 4
+                        if len(between) > limit or any(t.low in (".", ";", "!", "?") for t in between):
+                            break
+                        if prev_end is not None and sum(is_word(t) for t in self.text[lo_:hi_].split()) < 3:
+                            break
+                        governed.append(p)
+                        prev_end = self.quotes[qi].end
+                        if self.quotes[qi].paragraphs > 1:
+                            break
+                del before
+                weak = cue.lemma in self.gaz.weak_verbs
+                if governed:
+                    template = self._attr("direct", who, mention, toks, cue, (0, 0), via=via)
+                    for n, p in enumerate(governed):
+                        self._claim(p, 1 if trailing else 2, n, self._piece_attr(template, p))
+                    if trailing:
+                        self._spread_multi(governed, template)
+                    continue
+                # a colon lead-in: the next paragraph is the content
+                rest = [t for t in toks[j:] if not t.quoted]
+                if rest and rest[-1].low in (":", "how") and si + 1 < len(doc.sentences) and sentence_paras[si + 1] != pi:
+                    self.lead_ins[pi + 1] = (self._attr("direct", who, mention, toks, cue, (0, 0), via=via), "direct")
+                    continue
+                if rest and rest[-1].low == ":" and j < len(toks) and toks[-1].low == ":":
+                    pass
+                # reported speech
+                after_verb = j
+                if after_verb < len(toks) and toks[after_verb].low in ("that", ":"):
+                    after_verb += 1
+                elif weak:
+                    if not (trailing or self._trailing_position(toks, j)):
+                        continue
+                if self._trailing_position(toks, j) and subject_first > 0:
+                    start_tok = 0
+                    end_tok = k
+                    if toks[0].low == "as":
+                        continue
+                    span = self._content_span(toks, start_tok, end_tok)
+                else:
+                    if j < len(toks) and toks[j].low == ",":
+                        after_verb = j + 1
+                    stop = len(toks)
+                    for c2 in cues[ci + 1 :]:
+                        if toks[c2.i].low.endswith("ing") and toks[c2.i - 1].low == ",":
+                            stop = c2.i - 1
+                            break
+                    span = self._content_span(toks, after_verb, stop)
+                if span is None:
+                    continue
+                self.others.append(self._attr("indirect", who, mention, toks, cue, span, via=via))
+            self._according_to(toks, si, pi, sentence_paras)
+        self._apply_lead_ins()
+        return self._resolve()
+
+    def _piece_in_sentence(self, p: int, sentence: Any, close: int) -> bool:
+        lo, hi, qi, _ = self.pieces[p]
+        q = self.quotes[qi]
+        return hi <= close and (q.start >= sentence.start or q.end >= close - 1 or lo >= sentence.start)
+
+    def _spread_multi(self, governed: list[int], template: Attribution) -> None:
+        """Earlier paragraphs of a multi-paragraph quotation float with its speaker."""
+        for p in governed:
+            qi = self.pieces[p][2]
+            for q2, piece in enumerate(self.pieces):
+                if piece[2] == qi and q2 != p and q2 not in governed:
+                    self._claim(q2, 4, 0, self._piece_attr(template, q2, "floating"))
+
+    def _trailing_position(self, toks: list[_Tok], j: int) -> bool:
+        rest = [t for t in toks[j:] if t.low not in (".", "!", "?")]
+        return not rest
+
+    def _according_to(self, toks: list[_Tok], si: int, pi: int, sentence_paras: list[int]) -> None:
+        lows = [t.low for t in toks]
+        for i in range(len(toks) - 1):
+            if lows[i] != "according" or lows[i + 1] != "to" or toks[i].quoted:
+                continue
+            k = i + 2
+            while k < len(toks) and not toks[k].quoted and lows[k] not in _PUNCT_STOP and k - i < 14:
+                if lows[k] == "(":
+                    break
+                k += 1
+            found = self._head(toks, i + 2, k)
+            if not found:
+                continue
+            who, ms, mend = found
+            if who.type == "unknown":
+                # an apposition after the name: "Welt, German TV channel."
+                tail_lo = k + 1 if k < len(toks) and lows[k] == "," else len(toks)
+                role = self._role_in(lows, tail_lo, len(toks))
+                if role:
+                    who = who._replace(type=role[3], affiliation=who.affiliation or self._affiliation_in(lows, tail_lo, len(toks)))
+            mention = (ms, toks[mend - 1].end)
+            cue = _Cue(i, i + 2, "according to", "")
+            if who.kind == "person":
+                self.topic = who
+            if i == 0 or (i == 1 and lows[0] in ("but", "and")):
+                if k < len(toks) and lows[k] == ":" and si + 1 < len(self.doc.sentences) and sentence_paras[si + 1] != pi and k >= len(toks) - 1:
+                    self.lead_ins[pi + 1] = (self._attr("according_to", who, mention, toks, cue, (0, 0)), "according_to")
+                    continue
+                stop = len(toks)
+                for n in range(k + 1, len(toks) - 1):
+                    if lows[n] == "," and lows[n + 1] in ("adding", "saying", "noting", "stressing"):
+                        stop = n
+                        break
+                span = self._content_span(toks, k + 1, stop)
+            else:
+                span = self._content_span(toks, 0, i)
+            if span:
+                content_pieces = [p for p, piece in enumerate(self.pieces) if span[0] <= piece[0] and piece[1] <= span[1] + 1]
+                attribution = self._attr("according_to", who, mention, toks, cue, span)
+                if content_pieces and all(self.pieces[p][0] - span[0] <= 2 for p in content_pieces[:1]):
+                    for p in content_pieces:
+                        self._claim(p, 2, 0, self._piece_attr(attribution, p, "according_to"))
+                else:
+                    self.others.append(attribution)
+
+    def _apply_lead_ins(self) -> None:
+        for pi, (template, kind) in self.lead_ins.items():
+            if pi >= len(self.doc.paragraphs):
+                continue
+            para = self.doc.paragraphs[pi]
+            if any(para.start <= a.content_start < para.end for a in self.others):
+                continue
+            pieces = [p for p, piece in enumerate(self.pieces) if piece[3] == pi]
+            if pieces:
+                for n, p in enumerate(pieces):
+                    self._claim(p, 3, n, self._piece_attr(template, p, kind if kind != "direct" else None))
+                continue
+            lo, hi = para.start, para.end
+            while lo < hi and self.text[lo] in "-*•–— ":
+                lo += 1
+            if hi > lo:
+                self.others.append(_replace(template, kind="indirect" if kind == "direct" else kind, content_start=lo, content_end=hi))
+
+    def _track_mentions(self, toks: list[_Tok]) -> None:
+        """Entities named in author text, and the sentence topic for pronouns."""
+        lows = [t.low for t in toks]
+        first_person: _Who | None = None
+        i = 0
+        while i < len(toks):
+            if toks[i].quoted:
+                i += 1
+                continue
+            found = self.gaz.entities.match(lows, i)
+            if found and self._is_cap(toks[i]):
+                n, who = found
+                self._remember(who)
+                if who.kind == "person" and first_person is None:
+                    first_person = who
+                i += n
+                continue
+            if lows[i] in self.gaz.pronouns and first_person is None and self.topic is not None:
+                first_person = self.topic
+            elif self._is_cap(toks[i]) and i + 1 < len(toks) and tuple(lows[i:i + 1]) in self.registry:
+                who = self.registry[tuple(lows[i:i + 1])]
+                if who.kind == "person" and first_person is None:
+                    first_person = who
+            i += 1
+        if first_person is not None:
+            self.topic = first_person
+
+    def _resolve(self) -> list[Attribution]:
+        chosen: dict[int, Attribution] = {}
+        for p, claims in self.claims.items():
+            best = min(claims, key=lambda c: (c.priority, c.distance))
+            chosen[p] = best.attribution
+        # floating quotes: a quoted paragraph with no cue continues the previous speaker
+        all_attrs = sorted([*chosen.values(), *self.others], key=lambda a: a.content_start)
+        starts = [a.content_start for a in all_attrs]
+        for p, (lo, hi, qi, pi) in enumerate(self.pieces):
+            if p in chosen:
+                continue
+            words = sum(1 for s, e in token_spans(self.text, lo, hi) if is_word(self.text[s:e]))
+            para = self.doc.paragraphs[pi]
+            head = self.text[para.start : self.quotes[qi].start if self._para(self.quotes[qi].start) == pi else lo]
+            initial = not head.strip(" -*•–—\t") or self._para(self.quotes[qi].start) != pi
+            previous: Attribution | None = None
+            index = bisect_right(starts, lo) - 1
+            if index >= 0:
+                candidate = all_attrs[index]
+                cand_para = self._para(candidate.content_start)
+                if initial and words >= 3 and cand_para in (pi - 1, pi):
+                    previous = candidate
+                elif not initial and words >= 6 and cand_para == pi:
+                    previous = candidate
+            if previous is None or (previous.speaker is None and previous.speaker_type == "unknown"):
+                continue
+            attribution = self._piece_attr(previous, p, "floating") if previous.quotation else _replace(
+                previous, kind="floating", content_start=lo, content_end=hi, quotation=True,
+                quote_start=self.quotes[qi].start, quote_end=self.quotes[qi].end,
+                speaker_start=None, speaker_end=None, cue=None, cue_start=None, cue_end=None, verb_class=None,
+            )
+            chosen[p] = attribution
+            all_attrs.insert(index + 1, attribution)
+            starts.insert(index + 1, attribution.content_start)
+        out = sorted([*chosen.values(), *self.others], key=lambda a: (a.content_start, a.content_end))
+        # an indirect content that only repeats a claimed quotation is dropped
+        quoted = [(a.content_start, a.content_end) for a in chosen.values()]
+        return [
+            a for a in out
+            if a.quotation or not any(lo >= a.content_start and hi <= a.content_end and (hi - lo) >= 0.8 * (a.content_end - a.content_start) for lo, hi in quoted)
+        ]
+
+
+def _replace(attribution: Attribution, **fields: Any) -> Attribution:
+    from dataclasses import replace
+
+    return replace(attribution, **fields)
+
+
+# -- unattributed assertions ------------------------------------------------------------------
+
+
+def _unattributed(doc: Document, ex: _Extractor, attributions: list[Attribution]) -> tuple[list[UnattributedAssertion], int]:
+    cue_offsets = sorted(a.cue_start for a in attributions if a.cue_start is not None)
+    contents = [(a.content_start, a.content_end) for a in attributions if not a.quotation]
+    out, author = [], 0
+    for si, sentence in enumerate(doc.sentences):
+        toks = ex._tokens(si)
+        outside = [t for t in toks if not t.quoted]
+        if not toks or len(outside) < 0.5 * len(toks):
+            continue
+        index = bisect_right(cue_offsets, sentence.end - 1) - 1
+        if index >= 0 and cue_offsets[index] >= sentence.start:
+            continue  # the sentence carries an attribution
+        if any(lo <= sentence.start and sentence.end <= hi + 1 for lo, hi in contents):
+            continue
+        author += 1
+        hits = ex.gaz.loaded.find(toks)
+        if hits:
+            out.append(UnattributedAssertion(sentence.start, sentence.end, tuple(hits)))
+    return out, author
+
+
+# -- entry point ------------------------------------------------------------------------------
+
+
+def extract(doc: Document, resources: Any) -> list[Attribution]:
+    """Attributions of one document, in text order."""
+    return _Extractor(doc, gazetteer(resources)).run()
+
+
+def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResult:
+    ex = _Extractor(doc, gazetteer(resources))
+    attributions = ex.run()
+    unattributed, author_sentences = _unattributed(doc, ex, attributions)
+    speakers: dict[str, list[Attribution]] = {}
+    for a in attributions:
+        if a.speaker:
+            speakers.setdefault(a.speaker, []).append(a)
+    speaker_list = tuple(
+        Speaker(name, group[0].speaker_type, group[0].affiliation, len(group)) for name, group in speakers.items()
+    )
+    quoted_words = sum(
+        sum(1 for s, e in token_spans(doc.text, a.content_start, a.content_end) if is_word(doc.text[s:e]))
+        for a in attributions
+        if a.quotation
+    )
+    return AttributionResult(
+        attributions=tuple(attributions),
+        unattributed=tuple(unattributed),
+        speakers=speaker_list,
+        author_sentences=author_sentences,
+        quoted_words=quoted_words,
+        note="evaluative cues from loaded.tsv via a simple stem/exact/prefix matcher (framing.lexmatch not merged yet)",
+    )
+
+
+ANALYZER = register(
+    Analyzer(
+        name="attribution",
+        version="1",
+        analyze=analyze,
+        description="quotations and reported speech: speaker, cue verb class, content; unattributed assertions",
+    )
+)

@@ -1,0 +1,1 @@
+"""Evaluation of analyzers against hand-made gold annotations."""

@@ -1,0 +1,199 @@
+"""Score the attribution extractor against gold attributions (corpus/annotations/attributions.jsonl).
+
+Matching: a predicted attribution matches a gold one when it covers more than 30% of the gold
+content characters; pairs are made one-to-one, greedily by overlap (largest first). On matched
+pairs we report speaker accuracy (normalised canonical names equal, or both anonymous),
+speaker-type accuracy and verb-class accuracy (on pairs whose gold has a verb class).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MIN_COVER = 0.3
+
+
+@dataclass(frozen=True)
+class PRF:
+    true_positives: int
+    predicted: int
+    gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    correct: int
+    total: int
+
+    @property
+    def value(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class AttributionEvaluation:
+    documents: int
+    quotes: PRF
+    direct: PRF
+    speaker: Accuracy
+    speaker_type: Accuracy
+    verb_class: Accuracy
+    errors: tuple[Mapping[str, Any], ...]  # unmatched and mismatched items, for reading
+
+    def summary(self) -> str:
+        lines = [f"documents: {self.documents}"]
+        for label, prf in (("all kinds", self.quotes), ("direct only", self.direct)):
+            lines.append(
+                f"{label:12} P {prf.precision:.3f}  R {prf.recall:.3f}  F1 {prf.f1:.3f}  "
+                f"(tp {prf.true_positives}, predicted {prf.predicted}, gold {prf.gold})"
+            )
+        for label, acc in (("speaker", self.speaker), ("speaker type", self.speaker_type), ("verb class", self.verb_class)):
+            lines.append(f"{label:12} accuracy {acc.value:.3f} ({acc.correct}/{acc.total})")
+        return "\n".join(lines)
+
+
+def normalise_name(name: str | None) -> str:
+    if not name:
+        return ""
+    name = unicodedata.normalize("NFKC", name).casefold().replace("’", "'")
+    return " ".join(name.split())
+
+
+def _is_anonymous(item: Mapping[str, Any]) -> bool:
+    return item.get("speaker_type") == "anonymous" or str(item.get("speaker") or "").startswith("anonymous")
+
+
+def match(predicted: Sequence[Mapping[str, Any]], gold: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:
+    """One-to-one pairs (predicted index, gold index), greedy by overlap."""
+    candidates = []
+    for pi, p in enumerate(predicted):
+        for gi, g in enumerate(gold):
+            length = g["content_end"] - g["content_start"]
+            overlap = min(p["content_end"], g["content_end"]) - max(p["content_start"], g["content_start"])
+            if length > 0 and overlap > MIN_COVER * length:
+                candidates.append((overlap, -pi, -gi))
+    candidates.sort(reverse=True)
+    used_p, used_g, pairs = set(), set(), []
+    for _, npi, ngi in candidates:
+        if -npi in used_p or -ngi in used_g:
+            continue
+        used_p.add(-npi)
+        used_g.add(-ngi)
+        pairs.append((-npi, -ngi))
+    return sorted(pairs)
+
+
+def evaluate(pairs_of_docs: Iterable[tuple[Sequence[Mapping[str, Any]], Sequence[Mapping[str, Any]], str]]) -> AttributionEvaluation:
+    """``pairs_of_docs``: (predicted, gold, doc_id) per document, both as dicts with content offsets."""
+    tp = npred = ngold = 0
+    dtp = dpred = dgold = 0
+    speaker = stype = vclass = [0, 0]
+    speaker, stype, vclass = [0, 0], [0, 0], [0, 0]
+    errors: list[dict[str, Any]] = []
+    documents = 0
+    for predicted, gold, doc_id in pairs_of_docs:
+        documents += 1
+        pairs = match(predicted, gold)
+        tp += len(pairs)
+        npred += len(predicted)
+        ngold += len(gold)
+        direct_p = [p for p in predicted if p["kind"] == "direct"]
+        direct_g = [g for g in gold if g["kind"] == "direct"]
+        dtp += len(match(direct_p, direct_g))
+        dpred += len(direct_p)
+        dgold += len(direct_g)
+        matched_p = {pi for pi, _ in pairs}
+        matched_g = {gi for _, gi in pairs}
+        for pi, gi in pairs:
+            p, g = predicted[pi], gold[gi]
+            same = (_is_anonymous(p) and _is_anonymous(g)) or (
+                normalise_name(p.get("speaker")) == normalise_name(g.get("speaker")) and normalise_name(g.get("speaker"))
+            ) or (not g.get("speaker") and not p.get("speaker") and not _is_anonymous(g))
+            speaker[0] += bool(same)
+            speaker[1] += 1
+            stype[0] += p.get("speaker_type") == g.get("speaker_type")
+            stype[1] += 1
+            if g.get("verb_class"):
+                vclass[0] += p.get("verb_class") == g.get("verb_class")
+                vclass[1] += 1
+            if not same or p.get("speaker_type") != g.get("speaker_type"):
+                errors.append({"doc_id": doc_id, "error": "speaker", "gold": dict(g), "predicted": dict(p)})
+        errors.extend({"doc_id": doc_id, "error": "missed", "gold": dict(gold[gi])} for gi in range(len(gold)) if gi not in matched_g)
+        errors.extend({"doc_id": doc_id, "error": "spurious", "predicted": dict(predicted[pi])} for pi in range(len(predicted)) if pi not in matched_p)
+    return AttributionEvaluation(
+        documents=documents,
+        quotes=PRF(tp, npred, ngold),
+        direct=PRF(dtp, dpred, dgold),
+        speaker=Accuracy(*speaker),
+        speaker_type=Accuracy(*stype),
+        verb_class=Accuracy(*vclass),
+        errors=tuple(errors),
+    )
+
+
+def read_gold(path: str | Path) -> dict[str, list[dict[str, Any]]]:
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                record = json.loads(line)
+                by_doc.setdefault(record["doc_id"], []).append(record)
+    return by_doc
+
+
+def _doc_texts(doc_ids: Iterable[str], corpus: str | Path | None) -> dict[str, str]:
+    """Texts by doc id: ``corpus/seeds/<id>.txt`` by default, or a directory with a manifest.csv
+    (columns include ``id`` and ``path`` or ``file``) or ``<id>.txt`` files."""
+    root = Path(corpus) if corpus else Path("corpus/seeds")
+    manifest = root / "manifest.csv"
+    paths: dict[str, Path] = {}
+    if manifest.is_file():
+        with open(manifest, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                rel = row.get("path") or row.get("file") or ""
+                if row.get("id") and rel:
+                    candidate = root / rel
+                    paths[row["id"]] = candidate if candidate.is_file() else root.parent / rel
+    out = {}
+    for doc_id in doc_ids:
+        path = paths.get(doc_id, root / f"{doc_id}.txt")
+        out[doc_id] = path.read_text(encoding="utf-8")
+    return out
+
+
+def evaluate_files(gold_path: str | Path, corpus: str | Path | None = None, resources: Any = None) -> AttributionEvaluation:
+    from framing.analyzers.attribution import extract
+    from framing.document import Document
+    from framing.pipeline import default_resources
+    from framing.results import to_jsonable
+
+    resources = resources or default_resources()
+    gold = read_gold(gold_path)
+    texts = _doc_texts(gold, corpus)
+
+    def docs() -> Iterable[tuple[list[dict[str, Any]], list[dict[str, Any]], str]]:
+        for doc_id, records in gold.items():
+            doc = Document.from_text(texts[doc_id], id=doc_id)
+            predicted = [to_jsonable(a) for a in extract(doc, resources)]
+            yield predicted, records, doc_id
+
+    return evaluate(docs())

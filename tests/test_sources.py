@@ -1,0 +1,406 @@
+"""The sources analyzer: diversity metrics, source grouping, outlets, links and citations."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from framing.analyzers import sources
+from framing.analyzers.sources import (
+    OrganisationIndex,
+    evenness,
+    find_links,
+    group_sources,
+    outlet_mentions,
+    parse_citation,
+    shannon_entropy,
+    simpson,
+    top_share,
+)
+from framing.document import Document
+from framing.lexicons import load_table
+
+SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def seed(prefix: str) -> Document:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return Document.from_text(path.read_text(encoding="utf-8"), id=path.stem)
+
+
+@pytest.fixture(scope="module")
+def test_index() -> OrganisationIndex:
+    """Organisations from a small table written for the tests (the seeds' outlets and a few more)."""
+    return OrganisationIndex.from_table(load_table(FIXTURES / "organisations_for_tests.tsv"))
+
+
+# -- stand-ins for the attribution analyzer's result, written for the tests -----------------------
+
+
+@dataclass(frozen=True)
+class StandInAttribution:
+    """Has the fields of attribution.Attribution that sources reads (it reads them by name)."""
+
+    kind: str
+    speaker: str | None
+    content_start: int
+    content_end: int
+    speaker_type: str = "unknown"
+    affiliation: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str = ""
+    cue_start: int | None = None
+    cue_end: int | None = None
+    verb_class: str = "neutral"
+
+
+@dataclass(frozen=True)
+class StandInAttributionResult:
+    attributions: tuple[StandInAttribution, ...]
+
+
+class StandInResources:
+    """Duck-types Resources: memo() and table(), with the test organisations table."""
+
+    def __init__(self, table: Any = None) -> None:
+        self._table = table
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, factory: Any) -> Any:
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return self._memo[key]
+
+    def table(self, name: str) -> Any:
+        if self._table is None:
+            raise ValueError(f"unknown lexicon {name!r}")
+        return self._table
+
+
+def attribute(text: str, content: str, speaker: str | None, kind: str = "direct", **fields: Any) -> StandInAttribution:
+    """An attribution whose content span is the first occurrence of ``content`` in ``text``."""
+    start = text.index(content)
+    speaker_at = text.find(speaker) if speaker else -1
+    return StandInAttribution(
+        kind=kind,
+        speaker=speaker,
+        content_start=start,
+        content_end=start + len(content),
+        speaker_start=speaker_at if speaker_at >= 0 else None,
+        speaker_end=speaker_at + len(speaker) if speaker_at >= 0 else None,
+        **fields,
+    )
+
+
+# -- metrics by hand -----------------------------------------------------------------------------
+
+
+def test_two_equal_categories_are_maximally_even() -> None:
+    assert shannon_entropy([1, 1]) == pytest.approx(math.log(2))
+    assert evenness([1, 1]) == pytest.approx(1.0)
+    assert simpson([1, 1]) == pytest.approx(0.5)
+    assert top_share([1, 1]) == pytest.approx(0.5)
+
+
+def test_three_to_one() -> None:
+    assert shannon_entropy([3, 1]) == pytest.approx(0.562335, abs=1e-6)  # -(.75 ln .75 + .25 ln .25)
+    assert evenness([3, 1]) == pytest.approx(0.562335 / math.log(2), abs=1e-6)
+    assert simpson([3, 1]) == pytest.approx(1 - (0.75**2 + 0.25**2))  # 0.375
+    assert top_share([3, 1]) == pytest.approx(0.75)
+
+
+def test_four_equal_categories() -> None:
+    assert shannon_entropy([2, 2, 2, 2]) == pytest.approx(math.log(4))
+    assert simpson([2, 2, 2, 2]) == pytest.approx(0.75)
+
+
+def test_empty_and_single_category_edge_cases() -> None:
+    assert shannon_entropy([]) == 0.0
+    assert simpson([]) == 0.0
+    assert evenness([]) is None
+    assert top_share([]) is None
+    assert shannon_entropy([5]) == 0.0
+    assert simpson([5]) == 0.0
+    assert evenness([5]) is None  # one category: evenness undefined, not "perfectly even"
+    assert evenness([5, 0, 0]) is None  # zeros are not categories
+
+
+def test_negative_counts_are_refused() -> None:
+    with pytest.raises(ValueError, match="-1"):
+        shannon_entropy([2, -1])
+
+
+counts_strategy = st.lists(st.integers(min_value=0, max_value=10_000), max_size=30)
+
+
+@given(counts_strategy, st.randoms(use_true_random=False))
+def test_metrics_ignore_order_and_stay_in_range(counts: list[int], rnd: Any) -> None:
+    shuffled = list(counts)
+    rnd.shuffle(shuffled)
+    h, j, d = shannon_entropy(counts), evenness(counts), simpson(counts)
+    assert shannon_entropy(shuffled) == pytest.approx(h)
+    assert simpson(shuffled) == pytest.approx(d)
+    assert (evenness(shuffled) is None) == (j is None)
+    k = sum(1 for c in counts if c > 0)
+    assert math.isfinite(h) and 0.0 <= h <= math.log(max(k, 1)) + 1e-9
+    assert 0.0 <= d < 1.0
+    if j is None:
+        assert k <= 1
+    else:
+        assert 0.0 <= j <= 1.0
+        assert evenness(shuffled) == pytest.approx(j)
+
+
+# -- grouping attributions into sources (seed 002, stand-in attributions) --------------------------
+
+BIDEN_QUOTE = (
+    "We stand ready to strengthen the cohesion of Western democracies to respond to the harmful actions of "
+    "the governments of China and Russia"
+)
+LAVROV_QUOTE = (
+    "We cannot ignore the Western group’s desire to put itself in a privileged position. "
+    "Strengthening relations with China remains one of Moscow’s top foreign policy priorities."
+)
+
+
+@pytest.fixture(scope="module")
+def seed_002_attributions() -> tuple[Document, tuple[StandInAttribution, ...]]:
+    doc = seed("002")
+    t = doc.text
+    head = {"speaker_type": "head_of_state"}
+    return doc, (
+        attribute(t, "a living practice of building", "Xi Jinping", affiliation="China", **head),
+        attribute(t, "I believe that under the guidance", "Xi Jinping", affiliation="China", **head),
+        attribute(t, "Amid the growing geopolitical turbulence", "Vladimir Putin", affiliation="Russia", **head),
+        attribute(t, BIDEN_QUOTE, "Joe Biden", affiliation="United States", **head),
+        attribute(
+            t, "The USA and some other Western countries", "Ren Guoqiang", speaker_type="official", affiliation="China"
+        ),
+        attribute(t, LAVROV_QUOTE, "Sergey Lavrov", speaker_type="official", affiliation="Russia"),
+        attribute(
+            t,
+            "ironically, this confrontation with the United States",
+            "Wedge Infinity",
+            kind="indirect",
+            speaker_type="media",
+            affiliation="Japan",
+        ),
+        attribute(
+            t,
+            "the fronts on the world stage have once again become clear",
+            "Welt",
+            kind="according_to",
+            speaker_type="media",
+            affiliation="Germany",
+        ),
+    )
+
+
+def test_attributions_group_into_sources(seed_002_attributions: Any) -> None:
+    doc, attributions = seed_002_attributions
+    grouped = group_sources(doc.text, attributions)
+    assert [s.name for s in grouped][:2] == ["Xi Jinping", "Vladimir Putin"]  # most attributed, then first seen
+    assert len(grouped) == 7
+    xi = grouped[0]
+    assert (xi.attributions, xi.quotes, xi.speaker_type, xi.affiliation) == (2, 2, "head_of_state", "China")
+    assert [doc.text[e.start : e.end][:12] for e in xi.evidence] == ["a living pra", "I believe th"]
+    welt = next(s for s in grouped if s.name == "Welt")
+    assert (welt.quotes, welt.quoted_words) == (0, 0)  # an according-to paraphrase quotes no words
+
+
+def test_quoted_words_counted_by_hand(seed_002_attributions: Any) -> None:
+    doc, attributions = seed_002_attributions
+    by_name = {s.name: s for s in group_sources(doc.text, attributions)}
+    # Counted by hand: 26 words, plus the possessive clitics of "group’s" and "Moscow’s", which
+    # framing's tokenizer (and so doc.word_count) counts as words of their own.
+    assert by_name["Sergey Lavrov"].quoted_words == 28
+    # "We stand ready ... of China and Russia": 23 words.
+    assert by_name["Joe Biden"].quoted_words == 23
+
+
+def test_article_shares_and_diversity(seed_002_attributions: Any, test_index: OrganisationIndex) -> None:
+    doc, attributions = seed_002_attributions
+    resources = StandInResources(load_table(FIXTURES / "organisations_for_tests.tsv"))
+    result = sources.analyze(doc, resources, {"attribution": StandInAttributionResult(attributions)})
+    assert result.attributions == 8
+    assert result.official_share == pytest.approx(6 / 8)  # 4 head_of_state + 2 official
+    assert result.state_media_share == 0.0
+    assert result.anonymous_share == 0.0
+    assert result.top_source_share == pytest.approx(2 / 8)
+    assert result.source_diversity.entropy == pytest.approx(shannon_entropy([2, 1, 1, 1, 1, 1, 1]))
+    assert result.type_diversity.categories == 3
+    assert result.type_diversity.simpson == pytest.approx(1 - (0.5**2 + 0.25**2 + 0.25**2))
+    by_type = {c.category: c for c in result.by_type}
+    assert by_type["media"].attribution_share == pytest.approx(0.25)
+    assert by_type["media"].word_share == 0.0
+    by_affiliation = {c.category: c.attributions for c in result.by_affiliation}
+    assert by_affiliation == {"China": 3, "Russia": 2, "United States": 1, "Japan": 1, "Germany": 1}
+    figures = result.figures()
+    assert figures["sources_distinct"] == 7
+    assert figures["sources_type_head_of_state_share"] == pytest.approx(0.5)
+    assert figures["sources_type_citizen_share"] == 0.0
+    assert all(isinstance(v, (int, float)) or v is None for v in figures.values())
+    # The two media speakers are cited outlets, with their spans on the names as written.
+    assert {m.outlet for m in result.outlets if m.via == "attribution"} == {"Wedge Infinity", "Welt"}
+    for mention in result.outlets:
+        assert doc.text[mention.start : mention.end] in {"Wedge Infinity", "Welt", "The Washington Post"}
+    assert result.cited_outlets == ("The Washington Post", "Wedge Infinity", "Welt")
+
+
+def test_unknown_and_anonymous_speakers() -> None:
+    text = "Officials said it was over. “It is not,” someone replied. Sources close to the talks disagreed."
+    attributions = (
+        attribute(text, "it was over", "anonymous: officials", kind="indirect", speaker_type="anonymous"),
+        attribute(text, "It is not,", None, kind="floating"),
+        attribute(
+            text, "disagreed", "anonymous: sources close to the talks", kind="indirect", speaker_type="anonymous"
+        ),
+    )
+    doc = Document.from_text(text, id="written-for-the-tests")
+    result = sources.analyze(doc, StandInResources(), {"attribution": StandInAttributionResult(attributions)})
+    assert [s.name for s in result.sources] == [
+        "anonymous: officials",
+        "unknown",
+        "anonymous: sources close to the talks",
+    ]
+    assert result.anonymous_share == pytest.approx(2 / 3)
+    assert result.official_share == 0.0
+    assert result.sources[1].quoted_words == 3
+    assert [d.code for d in result.diagnostics] == ["no-organisations"]  # reported, not raised
+
+
+def test_no_attributions_gives_undefined_shares_not_zeros() -> None:
+    doc = Document.from_text("A short note with nobody quoted.", id="written-for-the-tests")
+    result = sources.analyze(doc, StandInResources(), {"attribution": StandInAttributionResult(())})
+    figures = result.figures()
+    assert figures["sources_distinct"] == 0
+    assert figures["sources_entropy"] == 0.0
+    assert figures["sources_evenness"] is None
+    assert figures["sources_official_share"] is None
+    assert figures["sources_type_official_share"] is None
+
+
+# -- links ---------------------------------------------------------------------------------------
+
+
+def test_seed_001_trailing_url_line_is_a_link() -> None:
+    doc = seed("001")
+    links = find_links(doc.text)
+    assert [(doc.text[lk.start : lk.end], lk.domain) for lk in links] == [
+        ("www.universityofreason.com/a/29887/KWADzukm", "universityofreason.com")
+    ]
+
+
+@pytest.mark.parametrize("prefix", ["000", "002", "003"])
+def test_seeds_without_links_have_none(prefix: str) -> None:
+    assert find_links(seed(prefix).text) == ()
+
+
+def test_link_forms_written_for_the_tests() -> None:
+    text = "See https://www.Example.org/a?b=1), or news.cctv.com. Not U.S. policy, nor e.g. this."
+    links = find_links(text)
+    assert [(lk.url, lk.domain) for lk in links] == [
+        ("https://www.Example.org/a?b=1", "example.org"),
+        ("news.cctv.com", "news.cctv.com"),
+    ]
+
+
+# -- outlets named in prose ----------------------------------------------------------------------
+
+
+MEDIA_IN_PROSE = {
+    "002": [
+        ("The Washington Post", "The Washington Post", "washingtonpost.com", "United States"),
+        ("Wedge Infinity", "Wedge Infinity", "wedge.ismedia.jp", "Japan"),
+        ("Welt", "Welt", "welt.de", "Germany"),  # "according to Welt, German TV channel"
+    ],
+    "003": [
+        ("Washington Post", "The Washington Post", "washingtonpost.com", "United States"),
+        ("TASS", "TASS", "tass.com", "Russia"),  # "TASS reports"
+        ("Global Times", "Global Times", "globaltimes.cn", "China"),
+        ("Global Times", "Global Times", "globaltimes.cn", "China"),
+    ],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(MEDIA_IN_PROSE))
+def test_media_named_in_seed_prose(prefix: str, test_index: OrganisationIndex) -> None:
+    doc = seed(prefix)
+    found = [
+        (doc.text[m.start : m.end], m.outlet, m.domain, m.affiliation) for m in outlet_mentions(doc, (), test_index)
+    ]
+    assert found == MEDIA_IN_PROSE[prefix]
+
+
+def test_prose_names_are_case_sensitive(test_index: OrganisationIndex) -> None:
+    doc = Document.from_text("Die neue welt order, said nobody at tass.", id="written-for-the-tests")
+    assert outlet_mentions(doc, (), test_index) == ()
+
+
+# -- the seed-004 reference list -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_004_citations(test_index: OrganisationIndex) -> list[Any]:
+    doc = seed("004")
+    assert len(doc.references) == 16
+    return [parse_citation(doc.text, span, test_index) for span in doc.references]
+
+
+def test_national_interest_entry(seed_004_citations: list[Any]) -> None:
+    c = seed_004_citations[4]
+    assert c.title == "America’s Nightmare: The Sino-Russian Entente"
+    assert c.author == "John S. Van Oudenaren"
+    assert (c.outlet, c.outlet_via) == ("The National Interest", "name")
+    assert (c.date, c.domain, c.url) == ("January 12, 2019", "nationalinterest.org", None)
+
+
+def test_reuters_entry_keeps_the_republishing_domain(seed_004_citations: list[Any]) -> None:
+    c = seed_004_citations[7]
+    assert c.title == "Putin and Xi agree to ‘no limits’ partnership at Olympics"
+    assert c.author is None
+    assert (c.outlet, c.date, c.domain) == ("Reuters", "February 4, 2022", "thechinaproject.com")
+
+
+def test_tass_entry_outlet_comes_from_its_domain(seed_004_citations: list[Any]) -> None:
+    c = seed_004_citations[15]
+    assert c.title == "US directly responsible for emergence, escalation of Ukrainian crisis — Beijing"
+    assert (c.outlet, c.outlet_via) == ("TASS", "domain")  # "tass.com" is a link, not the name
+    assert (c.date, c.domain) == ("17 MAY, 2024", "tass.com")
+
+
+def test_entries_with_by_author_and_unknown_outlet(seed_004_citations: list[Any]) -> None:
+    punchline, mccoy = seed_004_citations[5], seed_004_citations[8]
+    assert (punchline.author, punchline.outlet, punchline.date) == ("M. K. BHADRAKUMAR", None, "MAY 2, 2020")
+    assert punchline.domain == "indianpunchline.com"
+    assert (mccoy.author, mccoy.outlet, mccoy.domain) == ("Alfred W. McCoy", None, "truthout.org")
+
+
+def test_title_with_a_comma_and_a_url(seed_004_citations: list[Any]) -> None:
+    wsj, lavrov = seed_004_citations[10], seed_004_citations[0]
+    assert wsj.title == "Fifty Years After Nixon’s Visit, China Tilts Back Toward Russia"
+    assert (wsj.author, wsj.outlet, wsj.domain) == ("James T. Areddy", "The Wall Street Journal", None)
+    assert lavrov.url is not None and lavrov.url.startswith("https://thesaker.is/foreign-minister")
+    assert (lavrov.domain, lavrov.author, lavrov.date) == ("thesaker.is", None, "March 19, 2022")
+
+
+def test_sparse_entries_leave_parts_unknown(seed_004_citations: list[Any]) -> None:
+    x = seed_004_citations[12]  # "BUILDING A NEW WORLD ORDER, x.com"
+    assert (x.title, x.author, x.date, x.domain) == ("BUILDING A NEW WORLD ORDER", None, None, "x.com")
+    crooke = seed_004_citations[14]
+    assert (crooke.author, crooke.date, crooke.domain) == ("ALASTAIR CROOKE", "27 MAY 24", "thealtworld.com")
+
+
+def test_citation_spans_are_the_reference_entries(seed_004_citations: list[Any]) -> None:
+    doc = seed("004")
+    for citation, span in zip(seed_004_citations, doc.references, strict=True):
+        assert (citation.start, citation.end) == (span.start, span.end)
+        assert doc.text[citation.start : citation.end].startswith("- ↑ ")

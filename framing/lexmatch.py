@@ -1,0 +1,209 @@
+"""A compiled lexicon matcher: find lexicon terms in text as exact character spans.
+
+Built once from a lexicon table (rows with ``term``, ``category``, ``weight``, ``match``) and
+reused for every article; ``find`` only does dictionary lookups, never builds a regex.
+
+Matching rules
+--------------
+- Text is split with :func:`framing.segment.token_spans`. Each word is looked up in lower case
+  with curly apostrophes (’ ‘ ʼ) read as ``'``, for lookup only: offsets always point into the
+  original text, so ``text[m.start:m.end]`` is the surface form as written.
+- ``exact`` entries match the exact lower-cased word form(s); ``stem`` entries match any word
+  whose Snowball (English) stem equals the stem of the term's word, so ``regime`` finds
+  "regimes" and ``slam`` finds "slamming"; ``prefix`` entries match words that start with the
+  term (in a multi-word ``prefix`` term only the last word is a prefix, the others are exact).
+- Multi-word terms match consecutive word tokens; punctuation between words breaks them.
+  Matching is leftmost-longest and matches never overlap: at each token the longest term
+  starting there wins (ties: the later table row, so a user lexicon row overrides a shipped
+  one), and scanning resumes after it.
+- A hyphenated token ("so-called", "US-dominated", "war-torn") is first looked up whole, so
+  hyphenated entries such as ``so-called`` or ``saber-rattling`` match as written, and a whole
+  compound can start a multi-word term. Only when nothing matches from the whole token are its
+  parts looked up, each as its own word, with multi-word terms allowed inside the compound but
+  not across its end: "US-dominated" can match ``dominate``; "war-torn" matches only if ``war``
+  or ``torn`` is itself an entry.
+- When two rows share a term and match type, the later row wins (user rows come after the
+  shipped ones, see :class:`framing.pipeline.Resources`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nltk.stem.snowball import SnowballStemmer
+
+from framing.segment import token_spans
+
+__all__ = ["LexiconMatch", "LexiconMatcher", "loaded_matcher", "normalise", "stem"]
+
+MATCH_TYPES = ("stem", "exact", "prefix")
+HYPHENS = "-‑"  # ASCII hyphen-minus and the non-breaking hyphen, as in segment.TOKEN_RE
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+_STEMMER = SnowballStemmer("english")
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconMatch:
+    start: int
+    end: int
+    term: str
+    category: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    term: str
+    category: str
+    weight: float
+    order: int  # table row number: breaks ties between equally long matches
+
+
+def normalise(word: str) -> str:
+    """The lookup form of a word: lower case, curly apostrophes as ``'``."""
+    return word.lower().translate(_APOSTROPHES)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of a normalised word (cached: news vocabulary is Zipfian)."""
+    return _STEMMER.stem(word)
+
+
+def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Offsets of the hyphen-separated parts of ``text[start:end]`` (empty parts dropped)."""
+    parts, lo = [], start
+    for i in range(start, end + 1):
+        if i == end or text[i] in HYPHENS:
+            if i > lo:
+                parts.append((lo, i))
+            lo = i + 1
+    return parts
+
+
+class LexiconMatcher:
+    """Leftmost-longest, non-overlapping lexicon matching over word tokens."""
+
+    __slots__ = ("categories", "name", "version", "size", "_root", "_prefix_lengths")
+
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, str, float, str]],
+        *,
+        name: str = "",
+        version: str = "",
+    ) -> None:
+        """``entries``: ``(term, category, weight, match)``; prefer :meth:`from_table`."""
+        root: dict[Any, Any] = {}
+        categories: dict[str, None] = {}
+        prefix_lengths: set[int] = set()
+        size = 0
+        for order, (term, category, weight, match) in enumerate(entries):
+            if match not in MATCH_TYPES:
+                raise ValueError(f"term {term!r}: unknown match {match!r}; expected one of {', '.join(MATCH_TYPES)}")
+            words = normalise(term).split()
+            if not words:
+                raise ValueError(f"empty term in category {category!r}")
+            node = root
+            for position, word in enumerate(words):
+                if match == "stem":
+                    key = ("s", stem(word))
+                elif match == "prefix" and position == len(words) - 1:
+                    key = ("p", word)
+                    prefix_lengths.add(len(word))
+                else:
+                    key = ("x", word)
+                node = node.setdefault(key, {})
+            node[None] = _Entry(term, category, float(weight), order)  # None marks a complete term
+            categories.setdefault(category, None)
+            size += 1
+        self._root = root
+        self._prefix_lengths = tuple(sorted(prefix_lengths))
+        self.categories: tuple[str, ...] = tuple(categories)
+        self.name = name
+        self.version = version
+        self.size = size
+
+    @classmethod
+    def from_table(cls, table: Any) -> LexiconMatcher:
+        """Compile a table whose rows have ``term``, ``category``, ``weight``, ``match``."""
+        meta: Mapping[str, str] = getattr(table, "meta", {}) or {}
+        rows = getattr(table, "rows", table)
+        return cls(
+            ((r["term"], r["category"], float(r["weight"]), r["match"] or "exact") for r in rows),
+            name=meta.get("name", ""),
+            version=meta.get("version", ""),
+        )
+
+    # -- matching -----------------------------------------------------------------------
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[LexiconMatch]:
+        """All matches in ``text[start:end]``, in text order."""
+        return self.find_in_tokens(text, token_spans(text, start, end))
+
+    def find_in_tokens(self, text: str, tokens: Sequence[Any]) -> list[LexiconMatch]:
+        """Matches over already computed tokens: ``(start, end)`` pairs or ``Span``-likes."""
+        spans = [(t.start, t.end) if hasattr(t, "start") else (t[0], t[1]) for t in tokens]
+        words = [normalise(text[s:e]) for s, e in spans]
+        out: list[LexiconMatch] = []
+        i = 0
+        while i < len(spans):
+            found = self._longest(words, spans, i)
+            if found is not None:
+                length, entry = found
+                out.append(LexiconMatch(spans[i][0], spans[i + length - 1][1], entry.term, entry.category, entry.weight))
+                i += length
+                continue
+            s, e = spans[i]
+            if any(h in words[i] for h in HYPHENS):
+                parts = _parts(text, s, e)
+                if len(parts) > 1:
+                    out.extend(self.find_in_tokens(text, parts))
+            i += 1
+        return out
+
+    def _keys(self, word: str) -> list[tuple[str, str]]:
+        keys = [("x", word), ("s", stem(word))]
+        for n in self._prefix_lengths:
+            if n > len(word):
+                break
+            keys.append(("p", word[:n]))
+        return keys
+
+    def _longest(
+        self, words: list[str], spans: list[tuple[int, int]], i: int
+    ) -> tuple[int, _Entry] | None:
+        best: tuple[int, _Entry] | None = None
+        frontier = [self._root]
+        j = i
+        while frontier and j < len(words):
+            word = words[j]
+            if not word or not (word[0].isalnum() or word[0] == "'"):
+                break  # punctuation ends any multi-word term
+            nxt = []
+            for node in frontier:
+                for key in self._keys(word):
+                    child = node.get(key)
+                    if child is not None:
+                        nxt.append(child)
+                        entry = child.get(None)
+                        if entry is not None and (
+                            best is None
+                            or j - i + 1 > best[0]
+                            or j - i + 1 == best[0] and entry.order > best[1].order
+                        ):
+                            best = (j - i + 1, entry)
+            frontier = nxt
+            j += 1
+        return best
+
+    def __repr__(self) -> str:
+        return f"LexiconMatcher(name={self.name!r}, version={self.version!r}, terms={self.size})"
+
+
+def loaded_matcher(resources: Any) -> LexiconMatcher:
+    """The loaded-language matcher of ``resources`` (shipped + user lexicons), built once."""
+    return resources.memo("lexmatch:loaded", lambda: LexiconMatcher.from_table(resources.table("loaded")))

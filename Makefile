@@ -29,5 +29,9 @@ lint: $(STAMP)
 punkt: $(STAMP)
 	$(BIN)/python -m framing.models.punkt corpus/open/*.jsonl -o framing/data/punkt_en.json
 
+## Open the teaching notebooks (notebooks/) in Jupyter, with the kernel of .venv.
+notebooks: $(STAMP)
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter notebook notebooks/
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

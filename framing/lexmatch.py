@@ -73,6 +73,10 @@ def stem(word: str) -> str:
     return _STEMMER.stem(word)
 
 
+def _can_match(word: str) -> bool:
+    return bool(word) and (word[0].isalnum() or word[0] == "'")
+
+
 def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Offsets of the hyphen-separated parts of ``text[start:end]`` (empty parts dropped)."""
     parts, lo = [], start
@@ -87,7 +91,7 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
 class LexiconMatcher:
     """Leftmost-longest, non-overlapping lexicon matching over word tokens."""
 
-    __slots__ = ("categories", "name", "version", "size", "_root", "_prefix_lengths")
+    __slots__ = ("categories", "name", "version", "size", "_root", "_prefix_lengths", "_starts")
 
     def __init__(
         self,
@@ -126,6 +130,8 @@ class LexiconMatcher:
         self.name = name
         self.version = version
         self.size = size
+        # Which trie branches a word can start: cached per matcher, as most words start none.
+        self._starts = lru_cache(maxsize=65536)(self._children_of_root)
 
     @classmethod
     def from_table(cls, table: Any) -> LexiconMatcher:
@@ -151,7 +157,7 @@ class LexiconMatcher:
         out: list[LexiconMatch] = []
         i = 0
         while i < len(spans):
-            found = self._longest(words, spans, i)
+            found = self._longest(words, i)
             if found is not None:
                 length, entry = found
                 out.append(LexiconMatch(spans[i][0], spans[i + length - 1][1], entry.term, entry.category, entry.weight))
@@ -165,6 +171,9 @@ class LexiconMatcher:
             i += 1
         return out
 
+    def _children_of_root(self, word: str) -> tuple[dict[Any, Any], ...]:
+        return tuple(child for key in self._keys(word) if (child := self._root.get(key)) is not None)
+
     def _keys(self, word: str) -> list[tuple[str, str]]:
         keys = [("x", word), ("s", stem(word))]
         for n in self._prefix_lengths:
@@ -173,31 +182,24 @@ class LexiconMatcher:
             keys.append(("p", word[:n]))
         return keys
 
-    def _longest(
-        self, words: list[str], spans: list[tuple[int, int]], i: int
-    ) -> tuple[int, _Entry] | None:
+    def _longest(self, words: list[str], i: int) -> tuple[int, _Entry] | None:
+        """The longest term starting at word ``i`` (ties: the later table row)."""
         best: tuple[int, _Entry] | None = None
-        frontier = [self._root]
+        if not _can_match(words[i]):
+            return None
+        frontier: Sequence[dict[Any, Any]] = self._starts(words[i])
         j = i
-        while frontier and j < len(words):
-            word = words[j]
-            if not word or not (word[0].isalnum() or word[0] == "'"):
-                break  # punctuation ends any multi-word term
-            nxt = []
+        while frontier:
+            length = j - i + 1
             for node in frontier:
-                for key in self._keys(word):
-                    child = node.get(key)
-                    if child is not None:
-                        nxt.append(child)
-                        entry = child.get(None)
-                        if entry is not None and (
-                            best is None
-                            or j - i + 1 > best[0]
-                            or j - i + 1 == best[0] and entry.order > best[1].order
-                        ):
-                            best = (j - i + 1, entry)
-            frontier = nxt
+                entry = node.get(None)
+                if entry is not None and (best is None or length > best[0] or entry.order > best[1].order):
+                    best = (length, entry)
             j += 1
+            if j >= len(words) or not _can_match(words[j]):
+                break  # punctuation ends any multi-word term
+            keys = self._keys(words[j])
+            frontier = [child for node in frontier for key in keys if (child := node.get(key)) is not None]
         return best
 
     def __repr__(self) -> str:

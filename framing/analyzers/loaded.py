@@ -72,7 +72,8 @@ from framing.analyzers import Analyzer, register
 from framing.analyzers import sentiment as sentiment_analyzer
 from framing.document import Document
 from framing.lexmatch import LexiconMatch, LexiconMatcher, loaded_matcher, normalise
-from framing.segment import is_word, token_spans
+from framing.segment import is_word as _is_word_slow
+from framing.segment import token_spans
 from framing.spans import Quotation, Span
 
 SCORE_K = 15.0
@@ -190,6 +191,11 @@ def _rules(resources: Any) -> _Rules:
         )
 
     return resources.memo("loaded:rules", build)
+
+
+def is_word(token: str) -> bool:
+    """``framing.segment.is_word``, with the common case (a letter or digit first) short-cut."""
+    return token[:1].isalnum() or _is_word_slow(token)
 
 
 def _lookup(text: str) -> str:

@@ -14,6 +14,7 @@ from framing.lexicons import LexiconError, Table, available, load_table
 SHIPPED = (
     "affiliations",
     "anonymous_sources",
+    "attribution_rules",
     "boilerplate",
     "loaded",
     "organisations",

@@ -540,6 +540,16 @@ class _Extractor:
             found = self._head(toks, lo, end)
             if found:
                 who, mstart, mend = found
+                if lo >= 2 and toks[lo - 1].low == "and" and self._is_cap(toks[lo - 2]) and who.kind == "person":
+                    k = lo - 1
+                    while k > 0 and self._is_cap(toks[k - 1]):
+                        k -= 1
+                    other = self._head(toks, k, lo - 1)
+                    if other and other[0].kind == "person" and other[0].name and who.name:
+                        a, b = other[0], who
+                        affiliation = "; ".join(x for x in dict.fromkeys([a.affiliation, b.affiliation]) if x) or None
+                        joint = _Who(f"{a.name}; {b.name}", a.type if a.type == b.type else "unknown", affiliation, "group")
+                        return joint, other[1], toks[mend - 1].end
                 return who, mstart, toks[mend - 1].end
             # skip back over one comma-separated segment (apposition, participle clause)
             if lo > 0 and toks[lo - 1].low == "," and not toks[lo - 1].quoted:
@@ -616,10 +626,16 @@ class _Extractor:
             fields.update(speaker_start=None, speaker_end=None, cue=None, cue_start=None, cue_end=None, verb_class=None)
         return _replace(template, **fields)
 
-    def _content_span(self, toks: list[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
-        while lo < hi and (toks[lo].low in (",", ":", "that", "—", "–") ):
+    def _content_span(self, toks: list[_Tok], lo: int, hi: int, keep_quotes: bool = True) -> tuple[int, int] | None:
+        while lo < hi and (toks[lo].low in (",", ":", "that", "—", "–") and not toks[lo].quoted):
             lo += 1
-        while hi > lo and toks[hi - 1].low in (",", ".", ":", ";", "!", "?", "—", "–"):
+        for k in range(lo + 1, hi):  # the author's own comment after a dash is not reported
+            if toks[k].low in ("—", "–") and not toks[k].quoted:
+                hi = k
+                break
+        while hi > lo and toks[hi - 1].low in (",", ".", ":", ";", "!", "?", "—", "–") and not toks[hi - 1].quoted:
+            hi -= 1
+        while hi > lo and toks[hi - 1].quoted and toks[hi - 1].low in (",", ".") and hi - 1 > lo:
             hi -= 1
         if sum(is_word(t.text) for t in toks[lo:hi]) < 2:
             return None
@@ -635,7 +651,7 @@ class _Extractor:
                 continue
             pi = sentence_paras[si]
             self._track_mentions(toks)
-            last_speaker: tuple[_Who, tuple[int, int]] | None = None
+            last_speaker = self._according_to(toks, si, pi, sentence_paras)
             cues = self._cues(toks)
             consumed: set[int] = set()
             for ci, cue in enumerate(cues):
@@ -674,7 +690,6 @@ class _Extractor:
                         s2 = self._subject(toks, c2.i)
                         if s2 and s2[0].type in ("media", "state_media"):
                             via = s2[0].name
-                            consumed.add(nxt)
                 # which quotation pieces does the cue govern?
                 subject_first = min((k for k, t in enumerate(toks) if t.start >= ms), default=i)
                 if inverted:
@@ -699,10 +714,8 @@ class _Extractor:
                             break
                         anchor = prev_end if prev_end is not None else (toks[j - 1].end if not inverted else me)
                         between = [t for t in toks if anchor <= t.start < lo_ - 1 and not t.quoted]
-                        limit = _LEAD_GAP if prev_end is None else 4
+                        limit = _LEAD_GAP if prev_end is None else 10
                         if len(between) > limit or any(t.low in (".", ";", "!", "?") for t in between):
-                            break
-                        if prev_end is not None and sum(is_word(t) for t in self.text[lo_:hi_].split()) < 3:
                             break
                         governed.append(p)
                         prev_end = self.quotes[qi].end
@@ -713,9 +726,16 @@ class _Extractor:
                 if governed:
                     template = self._attr("direct", who, mention, toks, cue, (0, 0), via=via)
                     for n, p in enumerate(governed):
-                        self._claim(p, 1 if trailing else 2, n, self._piece_attr(template, p))
+                        self._claim(p, 2 if trailing else 1, n, self._piece_attr(template, p))
                     if trailing:
                         self._spread_multi(governed, template)
+                        author_words = [t for t in toks[:k] if not t.quoted and is_word(t.text)]
+                        if len(author_words) >= 2:
+                            span = self._content_span(toks, 0, k, keep_quotes=True)
+                            if span:
+                                self.others.append(self._attr("indirect", who, mention, toks, cue, span, via=via))
+                    else:
+                        self._mixed_clause(toks, cue, governed, who, mention, via)
                     continue
                 # a colon lead-in: the next paragraph is the content
                 rest = [t for t in toks[j:] if not t.quoted]
@@ -734,12 +754,15 @@ class _Extractor:
                 if self._trailing_position(toks, j) and subject_first > 0:
                     start_tok = 0
                     end_tok = k
-                    if toks[0].low == "as":
-                        continue
                     span = self._content_span(toks, start_tok, end_tok)
                 else:
                     if j < len(toks) and toks[j].low == ",":
                         after_verb = j + 1
+                        if toks[0].low == "as":
+                            span = self._content_span(toks, after_verb, len(toks))
+                            if span:
+                                self.others.append(_replace(self._attr("indirect", who, mention, toks, cue, span, via=via), kind="according_to"))
+                            continue
                     stop = len(toks)
                     for c2 in cues[ci + 1 :]:
                         if toks[c2.i].low.endswith("ing") and toks[c2.i - 1].low == ",":
@@ -749,9 +772,27 @@ class _Extractor:
                 if span is None:
                     continue
                 self.others.append(self._attr("indirect", who, mention, toks, cue, span, via=via))
-            self._according_to(toks, si, pi, sentence_paras)
         self._apply_lead_ins()
         return self._resolve()
+
+    def _mixed_clause(self, toks: list[_Tok], cue: _Cue, governed: list[int], who: _Who, mention: Any, via: str | None) -> None:
+        """'explained that "a gradual departure …" already began': one indirect record for the clause
+        besides the direct one, unless the whole complement is the quotation or a naming verb."""
+        if cue.lemma in ("call", "describe", "name", "dub", "label", "brand", "term"):
+            return
+        j = cue.j
+        if j < len(toks) and toks[j].low in ("that", ":", ","):
+            j += 1
+        first = self.pieces[governed[0]][0]
+        span = self._content_span(toks, j, len(toks))
+        if span is None:
+            return
+        last = self.quotes[self.pieces[governed[-1]][2]].end
+        author = [t for t in toks[j:] if not t.quoted and is_word(t.text) and (t.start < first - 1 or last <= t.start < span[1])]
+        if not author:
+            return
+        if span:
+            self.others.append(self._attr("indirect", who, mention, toks, cue, span, via=via))
 
     def _piece_in_sentence(self, p: int, sentence: Any, close: int) -> bool:
         lo, hi, qi, _ = self.pieces[p]
@@ -770,8 +811,9 @@ class _Extractor:
         rest = [t for t in toks[j:] if t.low not in (".", "!", "?")]
         return not rest
 
-    def _according_to(self, toks: list[_Tok], si: int, pi: int, sentence_paras: list[int]) -> None:
+    def _according_to(self, toks: list[_Tok], si: int, pi: int, sentence_paras: list[int]) -> tuple[_Who, tuple[int, int]] | None:
         lows = [t.low for t in toks]
+        last = None
         for i in range(len(toks) - 1):
             if lows[i] != "according" or lows[i + 1] != "to" or toks[i].quoted:
                 continue
@@ -791,6 +833,7 @@ class _Extractor:
                 if role:
                     who = who._replace(type=role[3], affiliation=who.affiliation or self._affiliation_in(lows, tail_lo, len(toks)))
             mention = (ms, toks[mend - 1].end)
+            last = (who, mention)
             cue = _Cue(i, i + 2, "according to", "")
             if who.kind == "person":
                 self.topic = who
@@ -814,6 +857,7 @@ class _Extractor:
                         self._claim(p, 2, 0, self._piece_attr(attribution, p, "according_to"))
                 else:
                     self.others.append(attribution)
+        return last
 
     def _apply_lead_ins(self) -> None:
         for pi, (template, kind) in self.lead_ins.items():
@@ -899,7 +943,7 @@ class _Extractor:
         quoted = [(a.content_start, a.content_end) for a in chosen.values()]
         return [
             a for a in out
-            if a.quotation or not any(lo >= a.content_start and hi <= a.content_end and (hi - lo) >= 0.8 * (a.content_end - a.content_start) for lo, hi in quoted)
+            if a.quotation or not any(lo >= a.content_start and hi <= a.content_end and (hi - lo) >= 0.98 * (a.content_end - a.content_start) for lo, hi in quoted)
         ]
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from framing import analyzers as registry
 from framing.analyzers import sources
 from framing.analyzers.sources import (
     OrganisationIndex,
@@ -23,11 +24,11 @@ from framing.analyzers.sources import (
     simpson,
     top_share,
 )
-from framing.document import Document
-from framing.lexicons import load_table
+from framing.document import Document, Span
+from framing.lexicons import LexiconError, load_table
+from framing.pipeline import Resources, analyze
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def seed(prefix: str) -> Document:
@@ -36,9 +37,9 @@ def seed(prefix: str) -> Document:
 
 
 @pytest.fixture(scope="module")
-def test_index() -> OrganisationIndex:
-    """Organisations from a small table written for the tests (the seeds' outlets and a few more)."""
-    return OrganisationIndex.from_table(load_table(FIXTURES / "organisations_for_tests.tsv"))
+def shipped_index() -> OrganisationIndex:
+    """Organisations from the shipped framing/lexicons/organisations.tsv."""
+    return OrganisationIndex.from_table(load_table("organisations"))
 
 
 # -- stand-ins for the attribution analyzer's result, written for the tests -----------------------
@@ -67,22 +68,11 @@ class StandInAttributionResult:
     attributions: tuple[StandInAttribution, ...]
 
 
-class StandInResources:
-    """Duck-types Resources: memo() and table(), with the test organisations table."""
-
-    def __init__(self, table: Any = None) -> None:
-        self._table = table
-        self._memo: dict[str, Any] = {}
-
-    def memo(self, key: str, factory: Any) -> Any:
-        if key not in self._memo:
-            self._memo[key] = factory()
-        return self._memo[key]
+class ResourcesWithoutTables(Resources):
+    """Resources whose lexicon tables are all missing, written for the tests."""
 
     def table(self, name: str) -> Any:
-        if self._table is None:
-            raise ValueError(f"unknown lexicon {name!r}")
-        return self._table
+        raise LexiconError(f"unknown lexicon {name!r}")
 
 
 def attribute(text: str, content: str, speaker: str | None, kind: str = "direct", **fields: Any) -> StandInAttribution:
@@ -226,10 +216,9 @@ def test_quoted_words_counted_by_hand(seed_002_attributions: Any) -> None:
     assert by_name["Joe Biden"].quoted_words == 23
 
 
-def test_article_shares_and_diversity(seed_002_attributions: Any, test_index: OrganisationIndex) -> None:
+def test_article_shares_and_diversity(seed_002_attributions: Any, shipped_index: OrganisationIndex) -> None:
     doc, attributions = seed_002_attributions
-    resources = StandInResources(load_table(FIXTURES / "organisations_for_tests.tsv"))
-    result = sources.analyze(doc, resources, {"attribution": StandInAttributionResult(attributions)})
+    result = sources.analyze(doc, Resources(), {"attribution": StandInAttributionResult(attributions)})
     assert result.attributions == 8
     assert result.official_share == pytest.approx(6 / 8)  # 4 head_of_state + 2 official
     assert result.state_media_share == 0.0
@@ -252,7 +241,7 @@ def test_article_shares_and_diversity(seed_002_attributions: Any, test_index: Or
     assert {m.outlet for m in result.outlets if m.via == "attribution"} == {"Wedge Infinity", "Welt"}
     for mention in result.outlets:
         assert doc.text[mention.start : mention.end] in {"Wedge Infinity", "Welt", "The Washington Post"}
-    assert result.cited_outlets == ("The Washington Post", "Wedge Infinity", "Welt")
+    assert result.cited_outlets == ("Washington Post", "Wedge Infinity", "Welt")
 
 
 def test_unknown_and_anonymous_speakers() -> None:
@@ -265,7 +254,7 @@ def test_unknown_and_anonymous_speakers() -> None:
         ),
     )
     doc = Document.from_text(text, id="written-for-the-tests")
-    result = sources.analyze(doc, StandInResources(), {"attribution": StandInAttributionResult(attributions)})
+    result = sources.analyze(doc, ResourcesWithoutTables(), {"attribution": StandInAttributionResult(attributions)})
     assert [s.name for s in result.sources] == [
         "anonymous: officials",
         "unknown",
@@ -279,7 +268,7 @@ def test_unknown_and_anonymous_speakers() -> None:
 
 def test_no_attributions_gives_undefined_shares_not_zeros() -> None:
     doc = Document.from_text("A short note with nobody quoted.", id="written-for-the-tests")
-    result = sources.analyze(doc, StandInResources(), {"attribution": StandInAttributionResult(())})
+    result = sources.analyze(doc, ResourcesWithoutTables(), {"attribution": StandInAttributionResult(())})
     figures = result.figures()
     assert figures["sources_distinct"] == 0
     assert figures["sources_entropy"] == 0.0
@@ -318,12 +307,13 @@ def test_link_forms_written_for_the_tests() -> None:
 
 MEDIA_IN_PROSE = {
     "002": [
-        ("The Washington Post", "The Washington Post", "washingtonpost.com", "United States"),
+        ("The Washington Post", "Washington Post", "washingtonpost.com", "United States"),
         ("Wedge Infinity", "Wedge Infinity", "wedge.ismedia.jp", "Japan"),
         ("Welt", "Welt", "welt.de", "Germany"),  # "according to Welt, German TV channel"
     ],
     "003": [
-        ("Washington Post", "The Washington Post", "washingtonpost.com", "United States"),
+        ("EIRNS", "Executive Intelligence Review", "larouchepub.com", "United States"),  # the dateline
+        ("Washington Post", "Washington Post", "washingtonpost.com", "United States"),
         ("TASS", "TASS", "tass.com", "Russia"),  # "TASS reports"
         ("Global Times", "Global Times", "globaltimes.cn", "China"),
         ("Global Times", "Global Times", "globaltimes.cn", "China"),
@@ -332,27 +322,27 @@ MEDIA_IN_PROSE = {
 
 
 @pytest.mark.parametrize("prefix", sorted(MEDIA_IN_PROSE))
-def test_media_named_in_seed_prose(prefix: str, test_index: OrganisationIndex) -> None:
+def test_media_named_in_seed_prose(prefix: str, shipped_index: OrganisationIndex) -> None:
     doc = seed(prefix)
     found = [
-        (doc.text[m.start : m.end], m.outlet, m.domain, m.affiliation) for m in outlet_mentions(doc, (), test_index)
+        (doc.text[m.start : m.end], m.outlet, m.domain, m.affiliation) for m in outlet_mentions(doc, (), shipped_index)
     ]
     assert found == MEDIA_IN_PROSE[prefix]
 
 
-def test_prose_names_are_case_sensitive(test_index: OrganisationIndex) -> None:
+def test_prose_names_are_case_sensitive(shipped_index: OrganisationIndex) -> None:
     doc = Document.from_text("Die neue welt order, said nobody at tass.", id="written-for-the-tests")
-    assert outlet_mentions(doc, (), test_index) == ()
+    assert outlet_mentions(doc, (), shipped_index) == ()
 
 
 # -- the seed-004 reference list -----------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def seed_004_citations(test_index: OrganisationIndex) -> list[Any]:
+def seed_004_citations(shipped_index: OrganisationIndex) -> list[Any]:
     doc = seed("004")
     assert len(doc.references) == 16
-    return [parse_citation(doc.text, span, test_index) for span in doc.references]
+    return [parse_citation(doc.text, span, shipped_index) for span in doc.references]
 
 
 def test_national_interest_entry(seed_004_citations: list[Any]) -> None:
@@ -377,24 +367,55 @@ def test_tass_entry_outlet_comes_from_its_domain(seed_004_citations: list[Any]) 
     assert (c.date, c.domain) == ("17 MAY, 2024", "tass.com")
 
 
-def test_entries_with_by_author_and_unknown_outlet(seed_004_citations: list[Any]) -> None:
+def test_entries_with_a_by_author(seed_004_citations: list[Any]) -> None:
     punchline, mccoy = seed_004_citations[5], seed_004_citations[8]
-    assert (punchline.author, punchline.outlet, punchline.date) == ("M. K. BHADRAKUMAR", None, "MAY 2, 2020")
+    assert (punchline.author, punchline.outlet, punchline.date) == (
+        "M. K. BHADRAKUMAR",
+        "Indian Punchline",
+        "MAY 2, 2020",
+    )
     assert punchline.domain == "indianpunchline.com"
-    assert (mccoy.author, mccoy.outlet, mccoy.domain) == ("Alfred W. McCoy", None, "truthout.org")
+    # "By Alfred W. McCoy , TOM DISPATCH, ... truthout.org. First published in TomDispatch https://..."
+    assert (mccoy.author, mccoy.outlet, mccoy.outlet_via) == ("Alfred W. McCoy", "TomDispatch", "name")
+    assert (mccoy.domain, mccoy.url) == ("truthout.org", None)  # domain and url come from the first link
+
+
+def test_publisher_named_in_the_entry_wins_over_the_hosting_domain(seed_004_citations: list[Any]) -> None:
+    c = seed_004_citations[2]  # "..., Center for National Interest, 12 Jan 2019. www.sott.net"
+    assert (c.author, c.outlet, c.outlet_via) == ("John S. Van Oudenaren", "Center for the National Interest", "name")
+    assert (c.domain, c.url) == ("sott.net", "www.sott.net")
+
+
+def test_government_names_never_become_a_reference_outlet(tmp_path: Path) -> None:
+    table = tmp_path / "organisations.tsv"
+    table.write_text(
+        "# name: organisations\n# version: 1\n# source: written for the tests\n# license: CC-BY-4.0\n"
+        "# columns: name, aliases, speaker_type, affiliation, kind, domain, note\n"
+        "name\taliases\tspeaker_type\taffiliation\tkind\tdomain\tnote\n"
+        "Chinese government\tBeijing\tofficial\tChina\tgovernment\tgov.cn\n",
+        encoding="utf-8",
+    )
+    index = OrganisationIndex.from_table(load_table(table))
+    text = "- ↑ Talks stall, trade war widens — Beijing, 17 MAY, 2024."  # written for the tests
+    citation = parse_citation(text, Span(0, len(text)), index)
+    assert (citation.title, citation.outlet, citation.date) == (
+        "Talks stall, trade war widens — Beijing",
+        None,
+        "17 MAY, 2024",
+    )
 
 
 def test_title_with_a_comma_and_a_url(seed_004_citations: list[Any]) -> None:
     wsj, lavrov = seed_004_citations[10], seed_004_citations[0]
     assert wsj.title == "Fifty Years After Nixon’s Visit, China Tilts Back Toward Russia"
-    assert (wsj.author, wsj.outlet, wsj.domain) == ("James T. Areddy", "The Wall Street Journal", None)
+    assert (wsj.author, wsj.outlet, wsj.domain) == ("James T. Areddy", "Wall Street Journal", None)
     assert lavrov.url is not None and lavrov.url.startswith("https://thesaker.is/foreign-minister")
     assert (lavrov.domain, lavrov.author, lavrov.date) == ("thesaker.is", None, "March 19, 2022")
 
 
 def test_sparse_entries_leave_parts_unknown(seed_004_citations: list[Any]) -> None:
     x = seed_004_citations[12]  # "BUILDING A NEW WORLD ORDER, x.com"
-    assert (x.title, x.author, x.date, x.domain) == ("BUILDING A NEW WORLD ORDER", None, None, "x.com")
+    assert (x.title, x.author, x.outlet, x.date, x.domain) == ("BUILDING A NEW WORLD ORDER", None, None, None, "x.com")
     crooke = seed_004_citations[14]
     assert (crooke.author, crooke.date, crooke.domain) == ("ALASTAIR CROOKE", "27 MAY 24", "thealtworld.com")
 
@@ -404,3 +425,123 @@ def test_citation_spans_are_the_reference_entries(seed_004_citations: list[Any])
     for citation, span in zip(seed_004_citations, doc.references, strict=True):
         assert (citation.start, citation.end) == (span.start, span.end)
         assert doc.text[citation.start : citation.end].startswith("- ↑ ")
+
+
+def test_exact_spelling_decides_between_outlets_sharing_a_name(shipped_index: OrganisationIndex) -> None:
+    # "the Times" is an alias of the New York Times; "The Times" is the London paper.
+    assert shipped_index.by_name("the Times").name == "New York Times"
+    assert shipped_index.by_name("The Times").name == "The Times"
+    assert shipped_index.by_name("reuters").name == "Reuters"  # any case when no exact spelling
+
+
+# -- end to end on the seeds, with the real attribution analyzer ---------------------------------
+
+SEED_PREFIXES = ("000", "001", "002", "003", "004")
+
+
+@pytest.fixture(scope="module")
+def seed_results() -> dict[str, tuple[Document, Any]]:
+    resources = Resources()
+    out = {}
+    for prefix in SEED_PREFIXES:
+        doc = seed(prefix)
+        result = analyze(doc, analyzers=["sources"], resources=resources)
+        out[prefix] = (doc, result)
+    return out
+
+
+def test_sources_is_registered_after_attribution() -> None:
+    analyzer = registry.get("sources")
+    assert analyzer.requires == ("attribution",)
+    order = [a.name for a in registry.resolve(["sources"])]
+    assert order.index("attribution") < order.index("sources")
+
+
+@pytest.mark.parametrize("prefix", SEED_PREFIXES)
+def test_seed_spans_round_trip_into_the_text(prefix: str, seed_results: Any) -> None:
+    doc, article = seed_results[prefix]
+    result = article.analyses["sources"]
+    attribution_spans = {(a.content_start, a.content_end) for a in article.analyses["attribution"].attributions}
+    for source in result.sources:
+        for span in source.evidence:
+            assert (span.start, span.end) in attribution_spans
+            assert 0 <= span.start <= span.end <= len(doc.text)
+    for mention in result.outlets:
+        written = doc.text[mention.start : mention.end]
+        assert written.strip() == written and written
+        if mention.via == "prose":
+            assert shipped_organisations().by_name(written).name == mention.outlet
+    for link in result.links:
+        assert doc.text[link.start : link.end] == link.url
+    for citation in result.citations:
+        assert (citation.start, citation.end) in {(r.start, r.end) for r in doc.references}
+
+
+@pytest.mark.parametrize("prefix", SEED_PREFIXES)
+def test_seed_figures_are_finite_and_in_range(prefix: str, seed_results: Any) -> None:
+    result = seed_results[prefix][1].analyses["sources"]
+    figures = result.figures()
+    for key, value in figures.items():
+        assert value is None or (isinstance(value, (int, float)) and math.isfinite(value)), key
+        if key.endswith("_share") and value is not None:
+            assert 0.0 <= value <= 1.0, key
+    type_shares = [v for k, v in figures.items() if k.startswith("sources_type_") and k.endswith("_share")]
+    if result.attributions:
+        assert sum(type_shares) == pytest.approx(1.0)
+        assert sum(c.attribution_share for c in result.by_affiliation) == pytest.approx(1.0)
+    assert sum(s.attributions for s in result.sources) == result.attributions
+    assert figures["sources_distinct"] == len({s.name for s in result.sources})
+
+
+def test_seed_002_end_to_end(seed_results: Any) -> None:
+    result = seed_results["002"][1].analyses["sources"]
+    by_name = {s.name: s for s in result.sources}
+    assert by_name["Welt"].speaker_type == "media" and by_name["Welt"].affiliation == "Germany"
+    assert by_name["Sergey Lavrov"].quoted_words == 28  # counted by hand above
+    assert result.cited_outlets == ("Washington Post", "Wedge Infinity", "Welt")
+    assert result.official_share == pytest.approx(
+        sum(s.attributions for s in result.sources if s.speaker_type in {"head_of_state", "official"})
+        / result.attributions
+    )
+
+
+def test_seed_003_leans_on_state_media(seed_results: Any) -> None:
+    result = seed_results["003"][1].analyses["sources"]
+    top = result.sources[0]
+    assert (top.name, top.speaker_type, top.affiliation) == ("Global Times", "state_media", "China")
+    assert result.state_media_share == pytest.approx(top.attributions / result.attributions)
+    assert {"TASS", "Washington Post", "Global Times"} <= set(result.cited_outlets)
+
+
+def test_seed_004_cites_its_reference_list(seed_results: Any) -> None:
+    doc, article = seed_results["004"]
+    result = article.analyses["sources"]
+    figures = result.figures()
+    assert figures["sources_citations"] == 16
+    assert figures["sources_links"] == 13  # 8 bare domains, 3 www. addresses, 2 full URLs; all in the reference list
+    assert {"Reuters", "TASS", "The National Interest", "CCTV"} <= set(result.cited_outlets)
+    first_reference = doc.references[0].start
+    assert all(link.start >= first_reference for link in result.links)
+
+
+def test_seed_001_link_is_counted(seed_results: Any) -> None:
+    result = seed_results["001"][1].analyses["sources"]
+    assert result.domains == ("universityofreason.com",)
+    assert "Global Times" in result.cited_outlets
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=60, deadline=None)
+def test_any_text_is_analyzed_with_spans_in_range(text: str) -> None:
+    doc = Document.from_text(text, id="hypothesis")
+    result = analyze(doc, analyzers=["sources"], resources=_PROPERTY_RESOURCES).analyses["sources"]
+    spans = [*result.outlets, *result.links, *result.citations, *(e for s in result.sources for e in s.evidence)]
+    assert all(0 <= s.start <= s.end <= len(text) for s in spans)
+    assert all(doc.text[lk.start : lk.end] == lk.url for lk in result.links)
+
+
+_PROPERTY_RESOURCES = Resources()
+
+
+def shipped_organisations() -> OrganisationIndex:
+    return OrganisationIndex.from_table(load_table("organisations"))

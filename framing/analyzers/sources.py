@@ -176,7 +176,7 @@ class SourcesResult:
     outlets: tuple[OutletMention, ...]
     links: tuple[Link, ...]
     citations: tuple[Citation, ...]
-    cited_outlets: tuple[str, ...]  # distinct, from outlet mentions and citations
+    cited_outlets: tuple[str, ...]  # distinct: outlet mentions, media sources, citation outlets
     domains: tuple[str, ...]  # distinct, from links
     diagnostics: tuple[Diagnostic, ...] = field(default=())
 
@@ -288,11 +288,13 @@ class OrganisationIndex:
 
     def __init__(self, organisations: Iterable[Organisation]) -> None:
         self.organisations = tuple(organisations)
-        self._by_name: dict[str, Organisation] = {}
+        self._by_name: dict[str, Organisation] = {}  # exact spelling first: "The Times" vs "the Times"
+        self._by_folded_name: dict[str, Organisation] = {}
         self._by_domain: dict[str, Organisation] = {}
         for org in self.organisations:
             for name in (org.name, *org.aliases):
-                self._by_name.setdefault(name.casefold(), org)
+                self._by_name.setdefault(name, org)
+                self._by_folded_name.setdefault(name.casefold(), org)
             if org.domain:
                 self._by_domain.setdefault(org.domain, org)
         media = [o for o in self.organisations if o.kind == "media"]
@@ -320,7 +322,9 @@ class OrganisationIndex:
         )
 
     def by_name(self, name: str | None) -> Organisation | None:
-        return self._by_name.get(name.casefold()) if name else None
+        if not name:
+            return None
+        return self._by_name.get(name) or self._by_folded_name.get(name.casefold())
 
     def by_domain(self, domain: str | None) -> Organisation | None:
         """The organisation whose domain is ``domain`` or a parent of it (news.cctv.com -> cctv.com)."""
@@ -382,14 +386,14 @@ def outlet_mentions(doc: Document, attributions: Sequence[Any], index: Organisat
     """Media quoted as speakers, plus media outlet names found in the body paragraphs."""
     mentions: list[OutletMention] = []
     for a in attributions:
-        if a.speaker_type not in MEDIA_TYPES or not a.speaker:
+        # Without a speaker mention (a floating quote) there is no name to point at; the outlet
+        # still counts as cited through its source entry (see ``analyze``).
+        if a.speaker_type not in MEDIA_TYPES or not a.speaker or a.speaker_start is None:
             continue
         org = index.by_name(a.speaker)
-        start, end = (
-            (a.speaker_start, a.speaker_end) if a.speaker_start is not None else (a.content_start, a.content_end)
-        )
         affiliation = a.affiliation or (org.affiliation if org else None)
-        mentions.append(OutletMention(start, end, a.speaker, org.domain if org else None, affiliation, "attribution"))
+        domain = org.domain if org else None
+        mentions.append(OutletMention(a.speaker_start, a.speaker_end, a.speaker, domain, affiliation, "attribution"))
     taken = [(m.start, m.end) for m in mentions]
     for paragraph in doc.paragraphs:
         for match in index.media_pattern.finditer(doc.text, paragraph.start, paragraph.end):
@@ -507,6 +511,7 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any]) -> SourcesR
     citations = tuple(parse_citation(doc.text, span, index) for span in doc.references)
     links = find_links(doc.text)
     cited = {m.outlet for m in outlets} | {c.outlet for c in citations if c.outlet}
+    cited |= {s.name for s in sources if s.speaker_type in MEDIA_TYPES}
     return SourcesResult(
         sources=sources,
         attributions=total,

@@ -59,12 +59,46 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.set_defaults(run=_run_score)
 
+    report = commands.add_parser("report", help="compare outlets: HTML/Markdown report, CSV tables, charts")
+    report.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="scores .jsonl files (used as they are) or a corpus as for 'score' (scored first)",
+    )
+    report.add_argument("-o", "--output", required=True, metavar="DIR", help="directory for the report files")
+    report.add_argument("--title", help="report title (default: 'Outlet comparison')")
+    report.add_argument("--max-appendix", type=int, default=50, metavar="N", help="articles shown in full (default 50)")
+    report.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    report.set_defaults(run=_run_report)
+
     evaluate = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
     evaluate.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
     evaluate.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
     evaluate.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
     evaluate.set_defaults(run=_run_evaluate_attribution)
+
+    train = commands.add_parser("train", help="train the loaded-sentence classifier on a labelled CSV")
+    _labelled_data_arguments(train)
+    train.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
+    train.set_defaults(run=_run_train)
+
+    evaluate = commands.add_parser("evaluate", help="precision, recall and F1 of a sentence classifier")
+    _labelled_data_arguments(evaluate)
+    how = evaluate.add_mutually_exclusive_group(required=True)
+    how.add_argument("--model", metavar="MODEL", help="evaluate this trained model on --data")
+    how.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation of a fresh model on --data")
+    evaluate.set_defaults(run=_run_evaluate)
     return parser
+
+
+def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", required=True, metavar="FILE.csv", help="CSV with a header row")
+    parser.add_argument("--text-column", default="text", help="default: text")
+    parser.add_argument("--label-column", default="label", help="default: label")
+    parser.add_argument(
+        "--positive",
+        metavar="LABEL",
+        help="the label meaning 'loaded' (default: a label named loaded/1/true/yes/positive/biased, else the last alphabetically)",
+    )
 
 
 def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
@@ -102,6 +136,29 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
+def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from pathlib import Path
+
+    from framing.report import build_report, load_or_score
+
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def on_reject(reject: Any) -> None:
+        stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
+
+    loaded = load_or_score(args.inputs, scores_out=out / "scores.jsonl", on_reject=on_reject)
+    if loaded.scored or loaded.rejects:
+        with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
+            for reject in loaded.rejects:
+                handle.write(json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason},
+                                        ensure_ascii=False) + "\n")
+    paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix)
+    if not args.quiet:
+        stderr.write(f"framing: report on {len(loaded.records)} article(s) written to {paths.html}\n")
+    return EXIT_REJECTED if loaded.rejects else EXIT_OK
+
+
 def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     from framing.evaluation.attribution import evaluate_files
 
@@ -111,6 +168,36 @@ def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: Text
     if args.errors:
         for error in result.errors:
             out.write(json.dumps(error, ensure_ascii=False) + "\n")
+
+
+def _read_labelled(args: argparse.Namespace) -> Any:
+    from framing.models.classifier import read_labelled
+
+    data = read_labelled(args.data, args.text_column, args.label_column, args.positive)
+    counts = ", ".join(f"{n} {label}" for label, n in data.counts().items())
+    print(f"{args.data}: {len(data)} sentences ({counts}); positive label {data.positive_label!r}: {data.positive_rule}")
+    return data
+
+
+def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from framing.models.classifier import save_model, train
+
+    model = train(_read_labelled(args))
+    save_model(model, args.output)
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _run_evaluate(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from framing.models.classifier import cross_validate, evaluate, load_model
+
+    if args.model:
+        model = load_model(args.model)  # before reading the data: a bad model fails fast
+        data = _read_labelled(args)
+        report = evaluate(model, data)
+    else:
+        report = cross_validate(_read_labelled(args), args.cv)
+    print(report.format())
     return EXIT_OK
 
 

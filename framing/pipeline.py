@@ -80,6 +80,17 @@ class Resources:
 
         return self.memo("vader", build)
 
+    def sentence_model(self) -> Any:
+        """The loaded-sentence classifier (``framing.models.classifier.TrainedModel``): the file
+        given as ``model``, else the shipped default; a bad file raises ``ModelFormatError``."""
+
+        def build() -> Any:
+            from framing.models.classifier import load_default_model, load_model
+
+            return load_model(self.model_path) if self.model_path else load_default_model()
+
+        return self.memo("sentence_model", build)
+
     def fingerprint(self) -> str:
         """Changes whenever a user lexicon or model file changes (for caches and stores)."""
         digest = hashlib.sha256()
@@ -117,7 +128,19 @@ class ArticleResult:
             "cleaning": to_jsonable(self.cleaning),
             "segments": to_jsonable(self.segments),
             **{name: to_jsonable(result) for name, result in self.analyses.items()},
+            # The flat article-level figures, so readers of the JSONL (the report) need not
+            # know how each analyzer derives them from its spans.
+            "figures": to_jsonable(self.analyzer_figures()),
         }
+
+    def analyzer_figures(self) -> dict[str, Any]:
+        """Each analyzer's flat figures, merged (keys are prefixed by the analyzers)."""
+        row: dict[str, Any] = {}
+        for result in self.analyses.values():
+            figures = getattr(result, "figures", None)
+            if callable(figures):
+                row.update(figures())
+        return row
 
     def figures(self) -> dict[str, Any]:
         """Flat article-level figures (the CSV row): metadata first, then each analyzer's."""
@@ -126,10 +149,7 @@ class ArticleResult:
             if isinstance(value, (str, int, float, bool)) or value is None:
                 row[key] = value
         row.update(text_length=self.text_length, words=self.words, diagnostics=len(self.diagnostics))
-        for result in self.analyses.values():
-            figures = getattr(result, "figures", None)
-            if callable(figures):
-                row.update(figures())
+        row.update(self.analyzer_figures())
         return row
 
 

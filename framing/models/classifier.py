@@ -1,0 +1,386 @@
+"""The loaded-sentence classifier: training, evaluation, and the model file format.
+
+The model is a scikit-learn ``Pipeline``: a ``FeatureUnion`` of word 1–2-gram TF-IDF,
+character 2–5-gram TF-IDF (within word boundaries, so inflections and spellings share
+evidence) and the hand-crafted :class:`~framing.models.features.LoadedFeatures`, feeding a
+``LogisticRegression`` with balanced class weights.
+
+Why logistic regression rather than a linear SVM: the analyzer reports a probability per
+sentence, and logistic regression gives one directly, whereas an SVM needs a
+``CalibratedClassifierCV`` that trains several SVMs on ever smaller folds of an already small
+data set and multiplies prediction cost. Both are one sparse dot product at prediction time.
+
+Labels: any two labels. The model is trained on "is the positive label" (1) vs not (0); which
+label is positive is chosen by ``positive=`` or by :func:`choose_positive`'s documented rule.
+
+Model files (``save_model`` / ``load_model``) are a joblib file holding a plain dict header::
+
+    {"format": "framing-sentence-model", "format_version": 1, "framing_version": ...,
+     "sklearn_version": ..., "labels": [negative, positive], "positive_label": ...,
+     "trained_on": {"file": ..., "sha256": ..., "n": ...}, "pipeline": <pickled bytes>}
+
+The pipeline is pickled separately *inside* the header, so the header can be read and checked
+(format, version, scikit-learn version) before any scikit-learn object is unpickled: a model
+from another scikit-learn release is refused with a message saying how to retrain, instead of
+failing somewhere inside unpickling. Like every pickle, only load model files you trust.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from framing.models.features import LoadedFeatures
+
+FORMAT = "framing-sentence-model"
+FORMAT_VERSION = 1
+POSITIVE_NAMES = ("loaded", "1", "true", "yes", "positive", "biased")
+RANDOM_STATE = 0
+MAX_CHAR_FEATURES = 40_000  # bounds the model file and the vocabulary lookups
+
+
+class ModelFormatError(ValueError):
+    """A file is not a framing sentence model, or one this installation cannot use."""
+
+
+# -- data ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelledData:
+    """Sentences with two labels; ``y`` is 1 for the positive label."""
+
+    texts: tuple[str, ...]
+    labels: tuple[str, ...]
+    negative_label: str
+    positive_label: str
+    positive_rule: str  # how the positive label was chosen, said in the CLI output
+    source: str = ""
+    sha256: str = ""
+
+    @property
+    def y(self) -> np.ndarray:
+        return np.fromiter((label == self.positive_label for label in self.labels), dtype=np.int64, count=len(self.labels))
+
+    def counts(self) -> dict[str, int]:
+        return {label: self.labels.count(label) for label in (self.negative_label, self.positive_label)}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def choose_positive(labels: Sequence[str], positive: str | None = None) -> tuple[str, str]:
+    """``(positive_label, rule)`` for exactly two distinct labels.
+
+    ``positive`` if given (it must be one of the labels); else the one label whose lower-cased
+    name is in ``loaded, 1, true, yes, positive, biased``; else the label sorting last.
+    """
+    found = sorted(set(labels))
+    if len(found) != 2:
+        shown = ", ".join(repr(x) for x in found) or "none"
+        raise ValueError(f"expected exactly 2 labels, found {len(found)}: {shown}")
+    if positive is not None:
+        if positive not in found:
+            raise ValueError(f"positive label {positive!r} is not one of the labels found: {found[0]!r}, {found[1]!r}")
+        return positive, "given with --positive"
+    named = [x for x in found if x.strip().lower() in POSITIVE_NAMES]
+    if len(named) == 1:
+        return named[0], f"named like a positive label ({', '.join(POSITIVE_NAMES)})"
+    return found[-1], "the label sorting last alphabetically (use --positive to choose)"
+
+
+def make_data(texts: Sequence[str], labels: Sequence[str], positive: str | None = None, **source: str) -> LabelledData:
+    if len(texts) != len(labels):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+    positive_label, rule = choose_positive(labels, positive)
+    negative_label = next(x for x in sorted(set(labels)) if x != positive_label)
+    return LabelledData(tuple(texts), tuple(labels), negative_label, positive_label, rule, **source)
+
+
+def read_labelled(
+    path: str | os.PathLike,
+    text_column: str = "text",
+    label_column: str = "label",
+    positive: str | None = None,
+) -> LabelledData:
+    """Read a CSV of labelled sentences (header row; other columns are ignored)."""
+    path = Path(path)
+    raw = path.read_bytes()
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    columns = reader.fieldnames or []
+    for wanted, option in ((text_column, "--text-column"), (label_column, "--label-column")):
+        if wanted not in columns:
+            raise ValueError(f"{path}: no column {wanted!r} ({option}); columns: {', '.join(columns) or 'none'}")
+    texts, labels = [], []
+    for row in reader:
+        text, label = (row.get(text_column) or "").strip(), (row.get(label_column) or "").strip()
+        if not text and not label:
+            continue
+        if not text or not label:
+            missing = "text" if not text else "label"
+            raise ValueError(f"{path}:{reader.line_num}: empty {missing}")
+        texts.append(text)
+        labels.append(label)
+    if not texts:
+        raise ValueError(f"{path}: no labelled rows")
+    try:
+        return make_data(texts, labels, positive, source=str(path), sha256=hashlib.sha256(raw).hexdigest())
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+
+
+# -- the model ----------------------------------------------------------------------------
+
+
+def build_pipeline(**params: Any) -> Pipeline:
+    """The untrained pipeline; ``params`` are ``set_params`` names, e.g. ``clf__C=2.0``."""
+    pipeline = Pipeline(
+        [
+            (
+                "features",
+                FeatureUnion(
+                    [
+                        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)),
+                        (
+                            "chars",
+                            TfidfVectorizer(
+                                analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, min_df=2, max_features=MAX_CHAR_FEATURES
+                            ),
+                        ),
+                        ("lexicon", LoadedFeatures(use_vader=False)),  # VADER: no CV gain, most of the cost
+                    ]
+                ),
+            ),
+            ("clf", LogisticRegression(class_weight="balanced", C=4.0, max_iter=5000)),
+        ]
+    )
+    return pipeline.set_params(**params) if params else pipeline
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    pipeline: Pipeline
+    negative_label: str
+    positive_label: str
+    trained_on: dict[str, Any] = field(default_factory=dict)
+    framing_version: str = ""
+    sklearn_version: str = ""
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        return (self.negative_label, self.positive_label)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probability of the positive label for each text (one batched call)."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros(0)
+        return self.pipeline.predict_proba(texts)[:, 1]
+
+    def predict(self, texts: Sequence[str], threshold: float = 0.5) -> list[str]:
+        return [self.positive_label if p >= threshold else self.negative_label for p in self.predict_proba(texts)]
+
+    def describe(self) -> str:
+        source = self.trained_on.get("file", "?")
+        return f"{FORMAT} v{FORMAT_VERSION}, trained on {source} (n={self.trained_on.get('n', '?')})"
+
+
+def train(data: LabelledData, **params: Any) -> TrainedModel:
+    from framing import __version__
+
+    pipeline = build_pipeline(**params).fit(list(data.texts), data.y)
+    return TrainedModel(
+        pipeline=pipeline,
+        negative_label=data.negative_label,
+        positive_label=data.positive_label,
+        trained_on={"file": Path(data.source).as_posix() if data.source else "", "sha256": data.sha256, "n": len(data)},
+        framing_version=__version__,
+        sklearn_version=sklearn.__version__,
+    )
+
+
+# -- evaluation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassScores:
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    method: str  # "held-out" or "5-fold cross-validation"
+    positive_label: str
+    n: int
+    classes: tuple[ClassScores, ...]
+    macro_f1: float
+    accuracy: float
+    fold_macro_f1: tuple[float, ...] = ()
+
+    @property
+    def fold_mean(self) -> float:
+        return float(np.mean(self.fold_macro_f1)) if self.fold_macro_f1 else float("nan")
+
+    @property
+    def fold_std(self) -> float:
+        return float(np.std(self.fold_macro_f1)) if self.fold_macro_f1 else float("nan")
+
+    def format(self) -> str:
+        """A plain-text table (what ``framing evaluate`` prints)."""
+        lines = [f"{self.method} on {self.n} sentences (positive label: {self.positive_label})", ""]
+        width = max(9, *(len(c.label) for c in self.classes))
+        lines.append(f"{'label':<{width}}  precision  recall     f1  support")
+        for c in self.classes:
+            lines.append(f"{c.label:<{width}}  {c.precision:9.3f}  {c.recall:6.3f}  {c.f1:5.3f}  {c.support:7d}")
+        lines.append("")
+        lines.append(f"macro-F1  {self.macro_f1:.3f}")
+        lines.append(f"accuracy  {self.accuracy:.3f}")
+        if self.fold_macro_f1:
+            folds = ", ".join(f"{f:.3f}" for f in self.fold_macro_f1)
+            lines.append(f"macro-F1 per fold: {self.fold_mean:.3f} ± {self.fold_std:.3f} (folds: {folds})")
+        return "\n".join(lines)
+
+
+def _report(method: str, data: LabelledData, predicted: np.ndarray, folds: Sequence[float] = ()) -> EvaluationReport:
+    y = data.y
+    precision, recall, f1, support = precision_recall_fscore_support(y, predicted, labels=[0, 1], zero_division=0)
+    classes = tuple(
+        ClassScores(label, float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
+        for i, label in enumerate((data.negative_label, data.positive_label))
+    )
+    return EvaluationReport(
+        method=method,
+        positive_label=data.positive_label,
+        n=len(data),
+        classes=classes,
+        macro_f1=float(np.mean(f1)),
+        accuracy=float(np.mean(predicted == y)),
+        fold_macro_f1=tuple(float(f) for f in folds),
+    )
+
+
+def evaluate(model: TrainedModel, data: LabelledData) -> EvaluationReport:
+    """Score a trained model on labelled data (its labels must be the model's labels)."""
+    if set(data.labels) != set(model.labels):
+        raise ValueError(
+            f"the data's labels ({', '.join(sorted(set(data.labels)))}) are not the model's "
+            f"({', '.join(model.labels)})"
+        )
+    data = make_data(data.texts, data.labels, model.positive_label, source=data.source, sha256=data.sha256)
+    predicted = (model.predict_proba(data.texts) >= 0.5).astype(np.int64)
+    return _report("held-out evaluation", data, predicted)
+
+
+def cross_validate(data: LabelledData, k: int = 5, **params: Any) -> EvaluationReport:
+    """Stratified k-fold (shuffled, fixed seed): pooled per-class scores and per-fold macro-F1."""
+    if k < 2:
+        raise ValueError(f"--cv needs at least 2 folds, got {k}")
+    smallest = min(data.counts().values())
+    if smallest < k:
+        raise ValueError(f"{k}-fold cross-validation needs at least {k} sentences of each label; the smallest class has {smallest}")
+    texts, y = np.asarray(data.texts, dtype=object), data.y
+    predicted = np.zeros_like(y)
+    folds = []
+    template = build_pipeline(**params)
+    for train_index, test_index in StratifiedKFold(k, shuffle=True, random_state=RANDOM_STATE).split(texts, y):
+        pipeline = clone(template).fit(list(texts[train_index]), y[train_index])
+        predicted[test_index] = pipeline.predict(list(texts[test_index]))
+        folds.append(f1_score(y[test_index], predicted[test_index], average="macro", labels=[0, 1], zero_division=0))
+    return _report(f"{k}-fold cross-validation", data, predicted, folds)
+
+
+# -- the model file -----------------------------------------------------------------------
+
+
+def save_model(model: TrainedModel, path: str | os.PathLike) -> None:
+    header = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "framing_version": model.framing_version,
+        "sklearn_version": model.sklearn_version,
+        "labels": list(model.labels),
+        "positive_label": model.positive_label,
+        "trained_on": dict(model.trained_on),
+        "pipeline": pickle.dumps(model.pipeline, protocol=pickle.HIGHEST_PROTOCOL),
+    }
+    joblib.dump(header, path, compress=("zlib", 6))
+
+
+def _minor(version: str) -> tuple[str, ...]:
+    return tuple(str(version).split(".")[:2])
+
+
+def load_model(source: str | os.PathLike | BinaryIO, *, name: str | None = None) -> TrainedModel:
+    """Read a model written by :func:`save_model`; :class:`ModelFormatError` if unusable."""
+    from framing import __version__
+
+    name = name or str(getattr(source, "name", source))
+    try:
+        header = joblib.load(source)
+    except (OSError, FileNotFoundError):
+        raise
+    except Exception as error:  # noqa: BLE001 - anything unreadable is "not a model file"
+        raise ModelFormatError(
+            f"{name} is not a framing sentence model (cannot read it: {type(error).__name__}); "
+            f"train one with `framing train --data FILE.csv -o MODEL`"
+        ) from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ModelFormatError(f"{name} is not a framing sentence model (no {FORMAT!r} header)")
+    saved_by = f"framing {header.get('framing_version', '?')} / scikit-learn {header.get('sklearn_version', '?')}"
+    this = f"framing {__version__} / scikit-learn {sklearn.__version__}"
+    retrain = "retrain with `framing train --data FILE.csv -o MODEL`"
+    if header.get("format_version") != FORMAT_VERSION:
+        raise ModelFormatError(
+            f"{name}: model format version {header.get('format_version')!r} is not supported (this framing reads "
+            f"version {FORMAT_VERSION}); the model was saved by {saved_by}; this is {this} — {retrain}"
+        )
+    if _minor(header.get("sklearn_version", "")) != _minor(sklearn.__version__):
+        raise ModelFormatError(f"{name}: model was saved by {saved_by}; this is {this} — {retrain}")
+    try:
+        pipeline = pickle.loads(header["pipeline"])
+        negative, positive = header["labels"]
+    except Exception as error:  # noqa: BLE001
+        raise ModelFormatError(f"{name}: damaged model ({type(error).__name__}: {error}); {retrain}") from None
+    if not isinstance(pipeline, Pipeline) or positive != header.get("positive_label"):
+        raise ModelFormatError(f"{name}: damaged model (no pipeline or inconsistent labels); {retrain}")
+    return TrainedModel(
+        pipeline=pipeline,
+        negative_label=negative,
+        positive_label=positive,
+        trained_on=dict(header.get("trained_on", {})),
+        framing_version=str(header.get("framing_version", "")),
+        sklearn_version=str(header.get("sklearn_version", "")),
+    )
+
+
+DEFAULT_MODEL = "loaded_default.joblib"
+
+
+def load_default_model() -> TrainedModel:
+    """The model shipped inside the package (``framing/models/loaded_default.joblib``)."""
+    from importlib import resources
+
+    resource = resources.files("framing.models").joinpath(DEFAULT_MODEL)
+    with resource.open("rb") as handle:
+        return load_model(handle, name=f"framing/models/{DEFAULT_MODEL}")

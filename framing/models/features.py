@@ -1,0 +1,194 @@
+"""Hand-crafted features of a sentence for the loaded-language classifier.
+
+``LoadedFeatures`` is a scikit-learn transformer over raw sentences (an iterable of ``str``),
+written to the estimator contract so it composes in a ``Pipeline`` / ``FeatureUnion``, survives
+``clone``, pickling and ``GridSearchCV``:
+
+- ``__init__`` only stores its keyword-only parameters; validation happens in ``fit``;
+- what ``fit`` learns ends in ``_`` (``lexicon_``, ``matcher_``, ``feature_names_``);
+- ``get_feature_names_out()`` names every column of ``transform``;
+- a single string where a list of sentences is expected is refused, as ``CountVectorizer`` does.
+
+Columns (one row per sentence, sparse CSR, float64):
+
+- ``lex:<category>:count`` and ``lex:<category>:weight`` — matches of each loaded-language
+  category and the sum of their weights, both per 10 words (so long sentences are not favoured);
+- ``lex:any`` — 1 when the sentence has any lexicon match;
+- ``vader:compound``, ``vader:pos``, ``vader:neg``, ``vader:abs_compound`` (``use_vader=True``);
+- ``punct:quoted_share`` — share of the characters between paired quotation marks (scare quotes);
+- ``punct:exclamations``, ``punct:questions`` — counts, as log(1 + n);
+- ``shape:caps_share`` — share of words written in capitals (≥ 2 letters: "LIES", also "NATO");
+- ``shape:title_share`` — share of words after the first that start with a capital (names).
+
+The fitted lexicon table is kept inside the estimator, so a pickled model keeps scoring with the
+lexicon it was trained with even after the shipped lexicon changes. The compiled matcher and the
+VADER analyzer are rebuilt after unpickling rather than stored.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from framing.lexicons import Table, load_table
+from framing.segment import TOKEN_RE, is_word
+
+__all__ = ["LoadedFeatures"]
+
+_QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{1,200})[\"“”«»„]|(?<!\w)['‘]([^'‘’]{1,60})['’](?!\w)")
+_QUOTE_MARKS = set("\"“”«»„")
+
+
+def _check_raw_documents(X: Any, method: str) -> list[str]:
+    """An iterable of sentences as a list; refuse one string or bytes (a common mistake)."""
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            f"LoadedFeatures.{method}: iterable over raw text sentences expected, "
+            f"{type(X).__name__} object received; wrap a single sentence in a list"
+        )
+    documents = list(X)
+    for i, doc in enumerate(documents):
+        if not isinstance(doc, str):
+            raise TypeError(f"LoadedFeatures.{method}: sentence {i} is {type(doc).__name__}, expected str")
+    return documents
+
+
+class LoadedFeatures(TransformerMixin, BaseEstimator):
+    """Lexicon, sentiment and punctuation features of sentences (see the module docstring).
+
+    Parameters
+    ----------
+    lexicon : None, str or path, or Table
+        The loaded-language lexicon: None for the shipped ``loaded`` table, a resource name or a
+        path to a TSV file in the lexicon format, or an already loaded ``Table``.
+    use_vader : bool
+        Add VADER's compound/positive/negative scores (the slowest features).
+    """
+
+    def __init__(self, *, lexicon: str | os.PathLike | Table | None = None, use_vader: bool = True) -> None:
+        self.lexicon = lexicon
+        self.use_vader = use_vader
+
+    # -- fitting --------------------------------------------------------------------------
+
+    def fit(self, X: Iterable[str], y: Any = None) -> LoadedFeatures:
+        _check_raw_documents(X, "fit")
+        if not isinstance(self.use_vader, (bool, np.bool_)):
+            raise ValueError(f"use_vader must be True or False, not {self.use_vader!r}")
+        if self.lexicon is None:
+            table = load_table("loaded")
+        elif isinstance(self.lexicon, Table):
+            table = self.lexicon
+        elif isinstance(self.lexicon, (str, os.PathLike)):
+            table = load_table(self.lexicon)
+        else:
+            raise ValueError(
+                f"lexicon must be None (the shipped lexicon), a path or resource name, or a Table; "
+                f"got {type(self.lexicon).__name__}"
+            )
+        self.lexicon_ = Table(dict(table.meta), tuple(table.columns), tuple(dict(r) for r in table.rows))
+        self.matcher_ = _build_matcher(self.lexicon_)
+        self.categories_ = tuple(sorted(self.matcher_.categories))
+        names = [f"lex:{c}:{kind}" for c in self.categories_ for kind in ("count", "weight")]
+        names.append("lex:any")
+        if self.use_vader:
+            names += ["vader:compound", "vader:pos", "vader:neg", "vader:abs_compound"]
+        names += [
+            "punct:quoted_share",
+            "punct:exclamations",
+            "punct:questions",
+            "shape:caps_share",
+            "shape:title_share",
+        ]
+        self.feature_names_ = np.asarray(names, dtype=object)
+        return self
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        check_is_fitted(self, "feature_names_")
+        return self.feature_names_.copy()
+
+    # -- transforming ---------------------------------------------------------------------
+
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
+        check_is_fitted(self, "feature_names_")
+        documents = _check_raw_documents(X, "transform")
+        width = len(self.feature_names_)
+        rows = np.zeros((len(documents), width), dtype=np.float64)
+        index = {c: i for i, c in enumerate(self.categories_)}
+        n_lex = 2 * len(self.categories_)
+        vader = self._vader() if self.use_vader else None
+        for r, text in enumerate(documents):
+            row = rows[r]
+            tokens = [m.span() for m in TOKEN_RE.finditer(text)]
+            words = [text[s:e] for s, e in tokens if is_word(text[s:e])]
+            per10 = 10.0 / max(len(words), 1)
+            matches = self.matcher_.find_in_tokens(text, tokens)
+            for match in matches:
+                col = index.get(match.category)
+                if col is not None:
+                    row[2 * col] += per10
+                    row[2 * col + 1] += float(match.weight) * per10
+            row[n_lex] = 1.0 if matches else 0.0
+            col = n_lex + 1
+            if vader is not None:
+                scores = vader.polarity_scores(text)
+                row[col : col + 4] = (scores["compound"], scores["pos"], scores["neg"], abs(scores["compound"]))
+                col += 4
+            row[col] = _quoted_share(text)
+            row[col + 1] = math.log1p(text.count("!"))
+            row[col + 2] = math.log1p(text.count("?"))
+            if words:
+                letters = [w for w in words if sum(ch.isalpha() for ch in w) >= 2]
+                row[col + 3] = sum(w.isupper() for w in letters) / len(words)
+                row[col + 4] = sum(w[:1].isupper() for w in words[1:]) / len(words)
+        return sp.csr_matrix(rows)
+
+    def _vader(self) -> Any:
+        vader = getattr(self, "_vader_analyzer", None)
+        if vader is None:
+            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+            vader = self._vader_analyzer = SentimentIntensityAnalyzer()
+        return vader
+
+    # -- pickling: keep the lexicon table, rebuild the compiled matcher and VADER -------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state = dict(state)
+        state.pop("matcher_", None)
+        state.pop("_vader_analyzer", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        if "lexicon_" in state:
+            self.matcher_ = _build_matcher(self.lexicon_)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+def _build_matcher(table: Table) -> Any:
+    from framing.lexmatch import LexiconMatcher
+
+    return LexiconMatcher.from_table(table)
+
+
+def _quoted_share(text: str) -> float:
+    """Share of the sentence's characters between paired quotation marks."""
+    if not text or not (_QUOTE_MARKS & set(text) or "'" in text or "‘" in text):
+        return 0.0
+    inside = sum(len(m.group(1) or m.group(2) or "") for m in _QUOTED.finditer(text))
+    return min(inside / len(text), 1.0)

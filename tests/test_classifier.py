@@ -1,0 +1,377 @@
+"""The loaded-sentence classifier: the feature transformer's estimator contract, training and
+evaluation, the model file format, the CLI, and the shipped model's behaviour on seed sentences."""
+
+from __future__ import annotations
+
+import io
+import pickle
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+from framing.cli import main
+from framing.document import Document
+from framing.models.classifier import (
+    ModelFormatError,
+    build_pipeline,
+    choose_positive,
+    cross_validate,
+    evaluate,
+    load_default_model,
+    load_model,
+    make_data,
+    read_labelled,
+    save_model,
+    train,
+)
+from framing.models.features import LoadedFeatures
+from framing.pipeline import Resources, analyze
+
+FIXTURE = Path(__file__).parent / "fixtures" / "seed_sentences_labelled.csv"
+
+# Seed 001, sentence 5 and seed 002, sentence 13 (verbatim).
+SEED_LOADED = (
+    "Their worldview and policies are in stark contrast to Washington's megalomaniacal drive for hegemony, "
+    "its imperial arrogance and forever war agenda, the unparalleled menace it pose to humanity."
+)
+SEED_PLAIN = "On June 28, Chinese President Xi Jinping met with Russian President Vladimir Putin via videoconference."
+
+# Written for the tests (not in any training file): a tirade and a plain report on one topic.
+WRITTEN_LOADED = "The reckless warmongers in Brussels keep peddling their shameless lies about a peaceful neighbour."
+WRITTEN_PLAIN = "The foreign ministers of both countries met in Brussels on Tuesday to discuss trade."
+
+# Written for the tests: a three-term lexicon in the shipped format.
+TINY_LEXICON = """# name: loaded-language
+# version: test
+# source: written for the tests
+# license: CC-BY-4.0
+# columns: term, category, weight, match, note
+term\tcategory\tweight\tmatch\tnote
+hegemony\tpejorative\t0.8\tstem
+arrogance\temotive\t0.6\tstem
+perhaps\thedge\t0.5\texact
+"""
+
+
+@pytest.fixture(scope="module")
+def data():
+    return read_labelled(FIXTURE)
+
+
+@pytest.fixture
+def tiny_lexicon(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.tsv"
+    path.write_text(TINY_LEXICON, encoding="utf-8")
+    return path
+
+
+# -- LoadedFeatures: the scikit-learn estimator contract ------------------------------------
+
+
+def test_init_only_stores_parameters_and_clone_keeps_them(tiny_lexicon):
+    features = LoadedFeatures(lexicon=str(tiny_lexicon), use_vader=False)
+    assert features.get_params() == {"lexicon": str(tiny_lexicon), "use_vader": False}
+    assert not [a for a in vars(features) if a.endswith("_")]  # nothing learned before fit
+    copy = clone(features)
+    assert copy is not features and copy.get_params() == features.get_params()
+    assert LoadedFeatures(use_vader=7).get_params()["use_vader"] == 7  # validation waits for fit
+
+
+def test_parameters_are_keyword_only():
+    with pytest.raises(TypeError):
+        LoadedFeatures(None, True)  # type: ignore[misc]
+
+
+def test_bad_parameters_are_refused_in_fit():
+    with pytest.raises(ValueError, match="use_vader must be True or False"):
+        LoadedFeatures(use_vader="yes").fit(["a sentence"])
+    with pytest.raises(ValueError, match="lexicon must be None"):
+        LoadedFeatures(lexicon=42).fit(["a sentence"])
+
+
+def test_feature_names_match_transform_width(data):
+    for use_vader in (True, False):
+        features = LoadedFeatures(use_vader=use_vader).fit(data.texts)
+        matrix = features.transform(data.texts)
+        names = features.get_feature_names_out()
+        assert matrix.shape == (len(data.texts), len(names))
+        assert ("vader:compound" in names) is use_vader
+        assert len(set(names)) == len(names)
+        assert np.isfinite(matrix.toarray()).all()
+
+
+def test_lexicon_features_come_from_the_given_lexicon(tiny_lexicon):
+    features = LoadedFeatures(lexicon=tiny_lexicon, use_vader=False).fit([SEED_LOADED])
+    assert features.categories_ == ("emotive", "hedge", "pejorative")
+    row = dict(zip(features.get_feature_names_out(), features.transform([SEED_LOADED]).toarray()[0], strict=True))
+    assert row["lex:pejorative:count"] > 0 and row["lex:emotive:count"] > 0  # hegemony, arrogance
+    assert row["lex:hedge:count"] == 0 and row["lex:any"] == 1
+    plain = dict(zip(features.get_feature_names_out(), features.transform([SEED_PLAIN]).toarray()[0], strict=True))
+    assert plain["lex:any"] == 0
+
+
+def test_punctuation_and_shape_features():
+    features = LoadedFeatures(use_vader=False).fit(["x"])
+    names = list(features.get_feature_names_out())
+    row = features.transform(['The "experts" LIED again!!']).toarray()[0]
+    assert row[names.index("punct:exclamations")] == pytest.approx(np.log1p(2))
+    assert row[names.index("punct:quoted_share")] > 0
+    assert row[names.index("shape:caps_share")] == pytest.approx(1 / 4)
+
+
+@pytest.mark.parametrize("method", ["fit", "transform", "fit_transform"])
+def test_a_single_string_is_refused(method):
+    features = LoadedFeatures(use_vader=False)
+    if method == "transform":
+        features.fit(["one sentence"])
+    with pytest.raises(ValueError, match="iterable over raw text sentences expected, str object received"):
+        getattr(features, method)(SEED_PLAIN)
+
+
+def test_non_string_items_are_refused():
+    with pytest.raises(TypeError, match="sentence 1 is int"):
+        LoadedFeatures(use_vader=False).fit(["fine", 3])
+
+
+def test_transform_before_fit_raises_not_fitted():
+    with pytest.raises(NotFittedError):
+        LoadedFeatures().transform([SEED_PLAIN])
+    with pytest.raises(NotFittedError):
+        LoadedFeatures().get_feature_names_out()
+
+
+def test_pickle_round_trip_keeps_the_lexicon_and_the_output(tiny_lexicon, data):
+    features = LoadedFeatures(lexicon=tiny_lexicon).fit(data.texts)
+    restored = pickle.loads(pickle.dumps(features))
+    assert (restored.transform(data.texts) != features.transform(data.texts)).nnz == 0
+    tiny_lexicon.unlink()  # the fitted table travels inside the estimator, not the path
+    assert (pickle.loads(pickle.dumps(restored)).transform([SEED_LOADED]) != features.transform([SEED_LOADED])).nnz == 0
+
+
+def test_pipeline_pickle_round_trip_gives_identical_predictions(data):
+    pipeline = build_pipeline().fit(list(data.texts), data.y)
+    restored = pickle.loads(pickle.dumps(pipeline))
+    np.testing.assert_array_equal(restored.predict_proba(list(data.texts)), pipeline.predict_proba(list(data.texts)))
+
+
+def test_grid_search_over_a_features_parameter_and_c(data):
+    pipeline = Pipeline([("features", LoadedFeatures()), ("clf", LogisticRegression(class_weight="balanced"))])
+    search = GridSearchCV(
+        pipeline,
+        {"features__use_vader": [True, False], "clf__C": [0.5, 5.0]},
+        cv=StratifiedKFold(3, shuffle=True, random_state=0),
+        scoring="f1_macro",
+    )
+    search.fit(list(data.texts), data.y)
+    assert set(search.best_params_) == {"features__use_vader", "clf__C"}
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_estimator_.named_steps["features"].use_vader == search.best_params_["features__use_vader"]
+
+
+def test_full_pipeline_grid_search_over_union_parameters(data):
+    search = GridSearchCV(
+        build_pipeline(),
+        {"features__lexicon__use_vader": [False, True], "clf__C": [1.0, 4.0]},
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+        scoring="f1_macro",
+    ).fit(list(data.texts), data.y)
+    assert 0.0 <= search.best_score_ <= 1.0
+
+
+# -- labelled data and the two-label rule ---------------------------------------------------
+
+
+def test_the_positive_label_rule():
+    assert choose_positive(["neutral", "loaded"])[0] == "loaded"
+    assert choose_positive(["0", "1"])[0] == "1"
+    assert choose_positive(["plain", "Biased"])[0] == "Biased"
+    positive, rule = choose_positive(["calm", "heated"])
+    assert positive == "heated" and "last alphabetically" in rule
+    assert choose_positive(["calm", "heated"], "calm") == ("calm", "given with --positive")
+
+
+def test_wrong_number_of_labels_names_the_labels():
+    with pytest.raises(ValueError, match=r"expected exactly 2 labels, found 3: 'loaded', 'neutral', 'unsure'"):
+        choose_positive(["loaded", "neutral", "unsure"])
+    with pytest.raises(ValueError, match=r"found 1: 'loaded'"):
+        choose_positive(["loaded", "loaded"])
+    with pytest.raises(ValueError, match="positive label 'hot' is not one of the labels found"):
+        choose_positive(["calm", "heated"], "hot")
+
+
+def test_read_labelled_with_other_column_names(tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text(f'sentence,verdict\n"{SEED_LOADED}",heated\n"{SEED_PLAIN}",calm\n', encoding="utf-8")
+    data = read_labelled(path, text_column="sentence", label_column="verdict")
+    assert data.positive_label == "heated" and list(data.y) == [1, 0]
+    with pytest.raises(ValueError, match=r"no column 'text' \(--text-column\); columns: sentence, verdict"):
+        read_labelled(path)
+
+
+def test_read_labelled_three_labels_is_an_error_naming_them(tmp_path):
+    path = tmp_path / "three.csv"
+    path.write_text("text,label\na,loaded\nb,neutral\nc,unsure\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"three.csv: expected exactly 2 labels, found 3: 'loaded', 'neutral', 'unsure'"):
+        read_labelled(path)
+
+
+def test_read_labelled_reports_a_row_without_label(tmp_path):
+    path = tmp_path / "gap.csv"
+    path.write_text("text,label\na,loaded\nb,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"gap.csv:3: empty label"):
+        read_labelled(path)
+
+
+# -- training, evaluation, the model file ---------------------------------------------------
+
+
+def test_cross_validation_reports_per_class_scores_and_folds(data):
+    report = cross_validate(data, 3)
+    assert [c.label for c in report.classes] == ["neutral", "loaded"]
+    assert sum(c.support for c in report.classes) == len(data) == report.n
+    assert len(report.fold_macro_f1) == 3
+    assert report.macro_f1 == pytest.approx(np.mean([c.f1 for c in report.classes]))
+    assert "macro-F1 per fold" in report.format()
+    with pytest.raises(ValueError, match="at least 20 sentences of each label"):
+        cross_validate(data, 20)
+
+
+def test_save_and_load_round_trip(tmp_path, data):
+    model = train(data)
+    path = tmp_path / "model.joblib"
+    save_model(model, path)
+    loaded = load_model(path)
+    assert loaded.labels == ("neutral", "loaded") and loaded.trained_on["n"] == len(data)
+    assert loaded.trained_on["sha256"] == data.sha256
+    np.testing.assert_array_equal(loaded.predict_proba(data.texts), model.predict_proba(data.texts))
+    assert evaluate(loaded, data).n == len(data)
+
+
+def _tamper(path: Path, **changes) -> None:
+    header = joblib.load(path)
+    header.update(changes)
+    joblib.dump(header, path)
+
+
+def test_a_model_from_another_format_version_is_refused_helpfully(tmp_path, data):
+    path = tmp_path / "model.joblib"
+    save_model(train(data), path)
+    _tamper(path, format_version=99, framing_version="9.9.9")
+    with pytest.raises(ModelFormatError, match=r"format version 99 .*saved by framing 9\.9\.9.*retrain with `framing train"):
+        load_model(path)
+
+
+def test_a_model_from_another_sklearn_release_is_refused_before_unpickling(tmp_path, data):
+    path = tmp_path / "model.joblib"
+    save_model(train(data), path)
+    _tamper(path, sklearn_version="0.24.2", pipeline=b"not a pickle")  # never unpickled
+    with pytest.raises(ModelFormatError, match=r"saved by framing .* / scikit-learn 0\.24\.2; this is framing"):
+        load_model(path)
+
+
+def test_a_file_that_is_not_a_model_is_refused(tmp_path):
+    with pytest.raises(ModelFormatError, match="is not a framing sentence model"):
+        load_model(FIXTURE)
+    other = tmp_path / "dict.joblib"
+    joblib.dump({"hello": 1}, other)
+    with pytest.raises(ModelFormatError, match="no 'framing-sentence-model' header"):
+        load_model(other)
+
+
+def test_evaluate_refuses_data_with_other_labels(data):
+    model = train(data)
+    other = make_data(["a", "b"], ["calm", "heated"])
+    with pytest.raises(ValueError, match="are not the model's"):
+        evaluate(model, other)
+
+
+# -- the CLI --------------------------------------------------------------------------------
+
+
+def test_cli_train_then_evaluate_then_cross_validate(tmp_path, capsys):
+    model = tmp_path / "m.joblib"
+    assert main(["train", "--data", str(FIXTURE), "-o", str(model)]) == 0
+    out = capsys.readouterr().out
+    assert "positive label 'loaded': named like a positive label" in out and model.exists()
+
+    assert main(["evaluate", "--data", str(FIXTURE), "--model", str(model)]) == 0
+    out = capsys.readouterr().out
+    assert "held-out evaluation on 32 sentences" in out and "macro-F1" in out
+    assert "loaded" in out and "neutral" in out
+
+    assert main(["evaluate", "--data", str(FIXTURE), "--cv", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "3-fold cross-validation" in out and "±" in out
+
+
+def test_cli_errors_are_messages_not_tracebacks(tmp_path):
+    three = tmp_path / "three.csv"
+    three.write_text("text,label\na,x\nb,y\nc,z\n", encoding="utf-8")
+    stderr = io.StringIO()
+    assert main(["train", "--data", str(three), "-o", str(tmp_path / "m")], stderr=stderr) == 1
+    assert "found 3: 'x', 'y', 'z'" in stderr.getvalue()
+    stderr = io.StringIO()
+    assert main(["evaluate", "--data", str(FIXTURE), "--model", str(FIXTURE)], stderr=stderr) == 1
+    assert "is not a framing sentence model" in stderr.getvalue()
+
+
+def test_score_uses_the_model_given_with_model(tmp_path, data):
+    path = tmp_path / "m.joblib"
+    save_model(train(data), path)
+    doc = Document.from_text(f"{SEED_LOADED}\n\n{SEED_PLAIN}\n", id="two")
+    result = analyze(doc, analyzers=["loaded_sentences"], resources=Resources(model=path))
+    assert "n=32" in result.analyses["loaded_sentences"].model
+
+
+# -- the shipped model and the analyzer -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_default_model()
+
+
+def test_the_shipped_model_loads_and_names_its_training_data(shipped):
+    assert shipped.positive_label == "loaded"
+    assert shipped.trained_on["file"] == "corpus/annotations/loaded_sentences.csv"
+    assert shipped.trained_on["n"] >= 600
+
+
+def test_the_shipped_model_ranks_a_loaded_seed_sentence_above_a_plain_one(shipped):
+    loaded, plain = shipped.predict_proba([SEED_LOADED, SEED_PLAIN])
+    assert loaded > 0.5 > plain
+
+
+def test_the_shipped_model_ranks_unseen_sentences_the_same_way(shipped):
+    loaded, plain = shipped.predict_proba([WRITTEN_LOADED, WRITTEN_PLAIN])
+    assert loaded > plain
+
+
+def test_analyzer_scores_every_sentence_with_offsets_into_the_text(seed_docs):
+    doc = seed_docs["001"]
+    result = analyze(doc, analyzers=["loaded_sentences"], resources=Resources()).analyses["loaded_sentences"]
+    assert len(result.sentences) == len(doc.sentences)
+    for sentence, span in zip(result.sentences, doc.sentences, strict=True):
+        assert (sentence.start, sentence.end) == (span.start, span.end)
+        assert 0.0 <= sentence.probability <= 1.0
+        assert sentence.label == ("loaded" if sentence.probability >= 0.5 else "neutral")
+    (target,) = [s for s in result.sentences if doc.text[s.start : s.end] == SEED_LOADED]
+    assert target.label == "loaded" and target.voice == "author"
+    figures = result.figures()
+    assert figures["loaded_sentences_share"] == pytest.approx(
+        sum(s.probability >= 0.5 for s in result.sentences) / len(result.sentences)
+    )
+    assert 0 < figures["loaded_sentences_mean_probability"] < 1
+
+
+def test_analyzer_on_a_document_without_sentences():
+    doc = Document.from_text("", id="empty")
+    result = analyze(doc, analyzers=["loaded_sentences"], resources=Resources()).analyses["loaded_sentences"]
+    assert result.sentences == () and result.figures()["loaded_sentences_share"] == 0.0

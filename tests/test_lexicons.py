@@ -17,6 +17,7 @@ SHIPPED = (
     "attribution_rules",
     "boilerplate",
     "loaded",
+    "loaded_rules",
     "organisations",
     "people",
     "reporting_verbs",

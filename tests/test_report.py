@@ -55,6 +55,17 @@ def seed_records(manifest_rows) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
+def sentiment_records(seed_records) -> list[dict]:
+    """The seeds as scored when only the sentiment analyzer ran."""
+    keep = {"schema_version", "id", "metadata", "text", "text_length", "words", "diagnostics", "cleaning",
+            "segments", "sentiment"}
+    return [
+        {**{k: v for k, v in r.items() if k in keep}, "figures": {k: v for k, v in r["figures"].items() if k.startswith("vader_")}}
+        for r in seed_records
+    ]
+
+
+@pytest.fixture(scope="module")
 def synthetic_records() -> list[dict]:
     """Written for the tests: 300 articles for 60 fake outlets, each made of seed paragraphs
     sampled and shuffled with a fixed seed (generated here, not committed)."""
@@ -83,6 +94,8 @@ def annotated_record() -> dict:
         start = text.index(word, after)
         return start, start + len(word)
 
+    for analyzer in ("loaded", "loaded_sentences", "attribution", "sources"):
+        rec.pop(analyzer, None)  # replaced by the hand-placed JSON below
     mega, drive, menace = at("megalomaniacal"), at("megalomaniacal drive"), at("unparalleled menace")
     he, slammed = at("He slammed"), at("slammed")
     content_start = slammed[1] + 1
@@ -216,11 +229,20 @@ def test_breakdowns_and_evidence_read_attribution_and_loaded_json():
                                        "attributions": 1, "articles": 1}
 
 
-def test_without_attribution_the_breakdowns_are_empty_not_errors(seed_records):
-    assert speaker_shares(seed_records).empty
-    evidence = outlet_evidence(seed_records)
+def test_without_attribution_the_breakdowns_are_empty_not_errors(sentiment_records):
+    assert speaker_shares(sentiment_records).empty
+    evidence = outlet_evidence(sentiment_records)
     assert set(evidence) == {"Stephen Lendman", "New Eastern Outlook", "EIRNS", "Wiki (unidentified)"}
     assert all(not e["speakers_available"] for e in evidence.values())
+    assert all(e["sentence_basis"] == ["vader"] for e in evidence.values())
+
+
+def test_seed_evidence_ranks_sentences_by_classifier_and_lists_speakers(seed_records):
+    evidence = outlet_evidence(seed_records)["Stephen Lendman"]
+    assert evidence["sentence_basis"] == ["classifier"]
+    scores = [s["score"] for s in evidence["sentences"]]
+    assert scores == sorted(scores, reverse=True) and all(0 <= p <= 1 for p in scores)
+    assert evidence["speakers"] and evidence["speakers"][0]["attributions"] >= evidence["speakers"][-1]["attributions"]
 
 
 # --------------------------------------------------------------------------- highlighting
@@ -274,8 +296,8 @@ def test_report_for_the_seed_corpus(seed_records, tmp_path):
     for outlet in ("Stephen Lendman", "New Eastern Outlook", "EIRNS", "Wiki (unidentified)"):
         assert f"<tr><td>{outlet}</td>" in page
     assert "(n=1)" in page and re.search(r"\d\.\d\d \[\d\.\d\d, \d\.\d\d\]", page)
-    assert "<svg" in page and page.count('<figure id="chart-') == len(paths.charts) >= 1
-    assert "Not available (analyzer attribution not run)" in page
+    assert "<svg" in page and page.count('<figure id="chart-') == len(paths.charts) == 5
+    assert "Not available" not in page
     assert no_external_references(page) == []
     assert page.count('<article class="article"') == 5
     outlets = pd.read_csv(paths.outlets_csv, index_col="outlet")
@@ -308,6 +330,13 @@ def test_report_stays_bounded_at_60_outlets(synthetic_records, tmp_path):
     assert len(page.encode()) < 3_000_000
     assert no_external_references(page) == []
     assert len(pd.read_csv(paths.outlets_csv)) == 60 and len(pd.read_csv(paths.articles_csv)) == 300
+
+
+def test_report_with_sentiment_only_says_what_is_not_available(sentiment_records, tmp_path):
+    page = build_report(sentiment_records, tmp_path).html.read_text(encoding="utf-8")
+    assert page.count('<figure id="chart-') == 1 and 'id="chart-heatmap"' in page
+    assert "Not available (analyzer attribution not run)" in page
+    assert "Most strongly worded sentences (VADER)" in page
 
 
 def test_report_for_one_article(seed_records, tmp_path):

@@ -40,18 +40,17 @@ HEADLINE_FIGURES = (
     "loaded_score",
     "loaded_per_1000_author",
     "loaded_per_1000_quoted",
-    "loaded_sentence_share",
+    "loaded_sentences_author_share",
     "vader_author_mean_abs_compound",
-    "vader_quoted_mean_abs_compound",
-    "vader_strong_share",
     "sources_distinct",
     "sources_entropy",
-    "sources_evenness",
     "sources_official_share",
     "sources_state_media_share",
     "sources_anonymous_share",
     "attribution_distancing_share",
-    "unattributed_assertions",
+    "unattributed_share",
+    "sources_top_share",
+    "vader_quoted_mean_abs_compound",
 )
 
 
@@ -156,6 +155,14 @@ def order_figures(names: Iterable[str]) -> list[str]:
     names = list(dict.fromkeys(names))
     head = [f for f in HEADLINE_FIGURES if f in names]
     return head + sorted(n for n in names if n not in head)
+
+
+def headline_figures(names: Iterable[str], limit: int = len(HEADLINE_FIGURES)) -> list[str]:
+    """The headline figures present (for the overview table and heatmap); when none of them
+    is present (an unknown analyzer), the first ``limit`` figures."""
+    names = list(names)
+    head = [f for f in HEADLINE_FIGURES if f in names]
+    return (head or names)[:limit]
 
 
 def figure_columns(articles: pd.DataFrame) -> list[str]:

@@ -161,6 +161,6 @@ def grouped_rates(
             ax.tick_params(axis="x", labelsize=7)
         axes[0][0].set_yticks(positions, [f"{_short(str(o), 26)} (n={int(counts.get(o, 0))})" for o in shown.index])
         axes[0][0].invert_yaxis()
-        fig.supxlabel(xlabel, fontsize=9)
+        fig.supxlabel(xlabel, fontsize=9, y=-0.04)
         svg = _svg(fig)
     return Chart(name, title, caption, svg, note)

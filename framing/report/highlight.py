@@ -181,6 +181,7 @@ LEGEND = (
     ("verb-distancing", "reporting verb (distancing)"),
     ("verb-neutral", "reporting verb (other classes)"),
     ("att-content", "attributed content"),
+    ("unattributed", "assertion without attribution"),
     ("quote", "quotation"),
     ("removed", "removed chrome (not analyzed)"),
 )

@@ -29,23 +29,28 @@ MAX_EVIDENCE_OUTLETS = 25
 # What each figure means (shown in the methods section and as column hover titles). Figures
 # not listed here are shown under their own name with a generic description by prefix.
 FIGURE_INFO: dict[str, tuple[str, str]] = {
-    "loaded_score": ("loaded score", "weighted loaded-language matches per 1,000 words of the author's voice (lexicon weights)"),
+    "loaded_score": ("loaded score", "0–1 summary of the author's voice: lexicon cue weight per 1,000 author words (saturating) combined with author-voice VADER intensity"),
     "loaded_per_1000_author": ("loaded /1k words (author)", "loaded-language lexicon matches per 1,000 words outside quotations"),
     "loaded_per_1000_quoted": ("loaded /1k words (quoted)", "loaded-language lexicon matches per 1,000 words inside quotations"),
-    "loaded_sentence_share": ("loaded sentences (classifier)", "share of sentences the sentence classifier labels loaded"),
+    "loaded_per_1000": ("loaded /1k words", "loaded-language lexicon matches per 1,000 words of the body"),
+    "loaded_sentence_share": ("sentences with loaded cues", "share of sentences with at least one lexicon match"),
+    "loaded_sentences_author_share": ("loaded sentences (classifier, author)", "share of the author's sentences the sentence classifier labels loaded"),
+    "loaded_sentences_share": ("loaded sentences (classifier)", "share of all sentences the sentence classifier labels loaded"),
     "vader_author_mean_abs_compound": ("VADER intensity (author)", "mean |compound| of VADER over the author's sentences, 0–1: how strongly worded, either way"),
     "vader_quoted_mean_abs_compound": ("VADER intensity (quoted)", "mean |compound| of VADER over sentences mostly inside quotations"),
     "vader_mean_abs_compound": ("VADER intensity (all)", "mean |compound| of VADER over all body sentences"),
     "vader_strong_share": ("strongly polar sentences", "share of sentences with |compound| ≥ 0.5"),
-    "sources_distinct": ("distinct sources", "number of distinct speakers/sources an article attributes statements to"),
+    "sources_distinct": ("distinct sources", "number of distinct speakers/sources the article attributes statements to"),
     "sources_entropy": ("source entropy", "Shannon entropy (nats) of attributions over sources: higher = more, and more evenly used, sources"),
     "sources_evenness": ("source evenness", "entropy divided by its maximum for that number of sources (0–1)"),
     "sources_simpson": ("Simpson diversity", "probability that two attributions drawn at random come from different sources"),
+    "sources_top_share": ("top source share", "share of attributions going to the article's most quoted source"),
     "sources_official_share": ("official sources", "share of attributions to heads of state/government and officials"),
     "sources_state_media_share": ("state-media sources", "share of attributions to state media"),
     "sources_anonymous_share": ("anonymous sources", "share of attributions to anonymous sources"),
-    "attribution_distancing_share": ("distancing verbs", "share of attributions introduced by a distancing reporting verb (claimed, alleged…)"),
-    "unattributed_assertions": ("unattributed assertions", "sentences that state contested claims without a source, per article"),
+    "attribution_distancing_share": ("distancing verbs", "share of attributions with a reporting verb whose verb is distancing (claimed, alleged…)"),
+    "unattributed_share": ("unattributed assertions", "share of the author's sentences asserting an evaluative claim without a source"),
+    "unattributed_assertions": ("unattributed assertions (count)", "author sentences with evaluative cues and no attribution, per article"),
 }
 ANALYZER_OF_PREFIX = (("vader", "sentiment"), ("loaded_sentence", "classifier"), ("loaded", "loaded"),
                       ("sources", "sources"), ("attribution", "attribution"), ("unattributed", "attribution"))
@@ -134,9 +139,10 @@ class Comparison:
     def _make_charts(self, top: int) -> None:
         counts = self.outlets["n"] if not self.outlets.empty else pd.Series(dtype=int)
         labels = {f: figure_label(f) for f in self.z.columns}
+        shown = agg.headline_figures(self.z.columns)
         planned = [
             ("Figures per outlet (standardized)", "any analyzer",
-             lambda: ch.heatmap(self.outlets, self.z, labels, top=top)),
+             lambda: ch.heatmap(self.outlets, self.z[shown], labels, top=top)),
             ("Speaker types per outlet", "attribution or sources", lambda: ch.stacked_shares(
                 self.speaker_types, counts, name="speaker_types", title="Who is quoted: speaker types per outlet",
                 xlabel="share of the outlet's attributions (pooled over its articles)",
@@ -250,7 +256,7 @@ def _marked_excerpt(record_text: str, item: Mapping[str, Any], spans: list[Mappi
 def render_html(comp: Comparison, *, title: str, max_appendix: int = 50, chart_top: int = ch.TOP_OUTLETS) -> str:
     outlets = comp.outlets
     figures = agg.outlet_figures(outlets)
-    table_figures = figures[:MAX_TABLE_FIGURES]
+    table_figures = agg.headline_figures(figures, MAX_TABLE_FIGURES)
     rows = []
     for outlet, row in outlets.head(MAX_TABLE_OUTLETS).iterrows():
         values = row.to_dict()
@@ -280,7 +286,7 @@ def render_html(comp: Comparison, *, title: str, max_appendix: int = 50, chart_t
         if article_rows is not None and rid in article_rows.index:
             row = article_rows.loc[rid]
             row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
-            article_figures = [(figure_label(f), fmt(row[f])) for f in figures if f in row.index]
+            article_figures = [(figure_label(f), fmt(row[f])) for f in table_figures if f in row.index]
         removed = [
             {"reason": r.get("reason", ""), "start": r["start"], "end": r["end"],
              "excerpt": _clip(text[r["start"]:r["end"]])}
@@ -340,7 +346,7 @@ def _md_cell(value: Any) -> str:
 
 def render_markdown(comp: Comparison, *, title: str, chart_files: Mapping[str, str]) -> str:
     outlets = comp.outlets
-    figures = agg.outlet_figures(outlets)[:MAX_TABLE_FIGURES]
+    figures = agg.headline_figures(agg.outlet_figures(outlets), MAX_TABLE_FIGURES)
     lines = [f"# {title}", "",
              f"{len(comp.articles)} articles from {len(outlets)} outlets. Analyzers in the results: "
              f"{', '.join(comp.analyzers) or 'none'}. The full report with highlighted evidence is report.html; "

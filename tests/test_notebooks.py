@@ -121,8 +121,12 @@ def test_notebook_runs_top_to_bottom(name, kernel_env):
 
 
 def test_the_kernel_is_this_interpreter(kernel_env):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys, framing; print(sys.executable); print(framing.__file__)")])
-    NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("import sys, framing; print(sys.executable); print(framing.__file__)")]
+    )
+    NotebookClient(
+        nb, kernel_name="python3", timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     executable, package = nb.cells[0].outputs[0]["text"].split()
     assert os.path.realpath(executable) == os.path.realpath(sys.executable)
     assert Path(package).resolve().parent == ROOT / "framing"

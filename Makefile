@@ -35,8 +35,9 @@ punkt: $(STAMP)
 	$(BIN)/python -m framing.models.punkt corpus/open/*.jsonl -o framing/data/punkt_en.json
 
 ## Open the teaching notebooks (notebooks/) in Jupyter, with the kernel of .venv.
+## Extra options: make notebooks JUPYTER_ARGS="--no-browser --port 8899"
 notebooks: $(STAMP)
-	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter notebook notebooks/
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter notebook notebooks/ $(JUPYTER_ARGS)
 
 ## Retrain the shipped loaded-sentence classifier from the hand labels, and print its 5-fold CV scores.
 model: $(STAMP)

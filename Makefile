@@ -34,6 +34,11 @@ lint: $(STAMP)
 punkt: $(STAMP)
 	$(BIN)/python -m framing.models.punkt corpus/open/*.jsonl -o framing/data/punkt_en.json
 
+## Open the teaching notebooks (notebooks/) in Jupyter, with the kernel of .venv.
+## Extra options: make notebooks JUPYTER_ARGS="--no-browser --port 8899"
+notebooks: $(STAMP)
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter notebook notebooks/ $(JUPYTER_ARGS)
+
 ## Retrain the shipped loaded-sentence classifier from the hand labels, and print its 5-fold CV scores.
 model: $(STAMP)
 	$(BIN)/framing train --data corpus/annotations/loaded_sentences.csv --text-column text --label-column label \

@@ -1108,14 +1108,32 @@ def _unattributed(
 # -- entry point ------------------------------------------------------------------------------
 
 
+def _paraphrase_words(doc: Document, attribution: Attribution) -> int:
+    """Words of an attribution's content that lie outside quotation marks."""
+    return sum(
+        1
+        for s, e in token_spans(doc.text, attribution.content_start, attribution.content_end)
+        if is_word(doc.text[s:e]) and not doc.in_quotation(s) and not doc.text[s:e].isdigit()
+    )
+
+
+def _without_bare_quote_reports(doc: Document, attributions: list[Attribution]) -> list[Attribution]:
+    """Drop an indirect record whose clause is nothing but a quotation (plus marks like [3]).
+
+    The guidelines pair an indirect record with direct ones only when a clause mixes the
+    author's paraphrase with quoted fragments; `X forewarned, "…"[3][4]` is one direct quote.
+    """
+    return [a for a in attributions if a.kind != "indirect" or _paraphrase_words(doc, a) > 0]
+
+
 def extract(doc: Document, resources: Any) -> list[Attribution]:
     """Attributions of one document, in text order."""
-    return _Extractor(doc, gazetteer(resources)).run()
+    return _without_bare_quote_reports(doc, _Extractor(doc, gazetteer(resources)).run())
 
 
 def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResult:
     ex = _Extractor(doc, gazetteer(resources))
-    attributions = ex.run()
+    attributions = _without_bare_quote_reports(doc, ex.run())
     unattributed, author_sentences = _unattributed(doc, ex, attributions, resources, prior)
     speakers: dict[str, list[Attribution]] = {}
     for a in attributions:
@@ -1141,7 +1159,7 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResu
 ANALYZER = register(
     Analyzer(
         name="attribution",
-        version="2",
+        version="3",
         analyze=analyze,
         description="quotations and reported speech: speaker, cue verb class, content; unattributed assertions",
     )

@@ -1,4 +1,4 @@
-"""The report's charts (matplotlib, Agg backend) as SVG strings to inline into HTML.
+"""The report's charts (matplotlib) as SVG strings to inline into HTML.
 
 Each chart function takes the aggregated tables and returns a ``Chart`` (SVG, a title, a
 one-sentence caption on how to read it) or ``None`` when its data is absent. Charts show the
@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 
 import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+# Figures are built with the object API (matplotlib.figure.Figure), never pyplot: no global
+# backend switch, so importing the report in Jupyter leaves the notebook's inline charts alone.
+from matplotlib.figure import Figure
 
 TOP_OUTLETS = 25
 
@@ -47,10 +47,9 @@ class Chart:
     note: str = ""  # e.g. "showing the 25 outlets with most articles of 60"
 
 
-def _svg(fig: plt.Figure) -> str:
+def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
     svg = buffer.getvalue()
     # Inline use: drop the XML declaration and DOCTYPE (the DTD is an external reference).
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
@@ -80,8 +79,9 @@ def heatmap(outlets: pd.DataFrame, z: pd.DataFrame, labels: dict[str, str], *, t
     zs = z.loc[shown.index, figures].to_numpy(dtype=float)
     means = shown[figures].to_numpy(dtype=float)
     rows, cols = zs.shape
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(max(5.0, 1.0 + 0.95 * cols), max(1.6, 0.8 + 0.34 * rows)))
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(max(5.0, 1.0 + 0.95 * cols), max(1.6, 0.8 + 0.34 * rows)))
+        ax = fig.subplots()
         masked = np.ma.masked_invalid(zs)
         cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#eeeeee")
         image = ax.imshow(masked, cmap=cmap, vmin=-2.5, vmax=2.5, aspect="auto")
@@ -120,8 +120,9 @@ def stacked_shares(
         keep = list(shown.columns[: max_categories - 1])
         shown = pd.concat([shown[keep], shown.drop(columns=keep).sum(axis=1).rename("other")], axis=1)
     rows = len(shown)
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(7.5, max(1.5, 0.7 + 0.32 * rows)))
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(7.5, max(1.5, 0.7 + 0.32 * rows)))
+        ax = fig.subplots()
         left = np.zeros(rows)
         positions = np.arange(rows)
         for k, category in enumerate(shown.columns):
@@ -147,11 +148,9 @@ def grouped_rates(
     shown, note = _top(rates, counts, top)
     categories = list(shown.columns[:8])
     rows = len(shown)
-    with plt.rc_context(RC):
-        fig, axes = plt.subplots(
-            1, len(categories), figsize=(max(4.0, 1.6 * len(categories) + 2.2), max(1.5, 0.7 + 0.3 * rows)),
-            sharey=True, squeeze=False,
-        )
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(max(4.0, 1.6 * len(categories) + 2.2), max(1.5, 0.7 + 0.3 * rows)))
+        axes = fig.subplots(1, len(categories), sharey=True, squeeze=False)
         positions = np.arange(rows)
         top_value = float(np.nanmax(shown[categories].to_numpy(dtype=float))) if rows else 1.0
         for k, (ax, category) in enumerate(zip(axes[0], categories, strict=True)):

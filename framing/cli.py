@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="user lexicon categories replace the shipped ones instead of adding to them",
     )
     score.add_argument("--model", metavar="MODEL", help="a sentence classifier trained with 'framing train'")
+    score.add_argument(
+        "--frames-model", metavar="MODEL", help="a frames classifier trained with 'framing train --task frames'"
+    )
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: CPU count)")
@@ -165,13 +168,14 @@ def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
 
 
 def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
-
     options = ScoreOptions(
         analyzers=args.analyzers,
         lexicon_files=tuple(args.lexicon),
         replace_categories=args.replace_categories,
         model=args.model,
+        frames_model=args.frames_model,
     )
+    options.check_models()
     if args.only_new and not args.store:
         stderr.write("framing: error: --only-new needs --store\n")
         return EXIT_USAGE

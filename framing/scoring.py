@@ -24,11 +24,23 @@ class ScoreOptions:
     lexicon_files: tuple[str | os.PathLike, ...] = ()
     replace_categories: bool = False
     model: str | os.PathLike | None = None
+    frames_model: str | os.PathLike | None = None
 
     def resources(self) -> Resources:
         return Resources(
-            lexicon_files=self.lexicon_files, replace_categories=self.replace_categories, model=self.model
+            lexicon_files=self.lexicon_files,
+            replace_categories=self.replace_categories,
+            model=self.model,
+            frames_model=self.frames_model,
         )
+
+    def check_models(self) -> None:
+        """Load the user's model files now, so a bad file is one clear error, not a reject per article."""
+        resources = self.resources()
+        if self.model is not None:
+            resources.sentence_model()
+        if self.frames_model is not None:
+            resources.frames_model()
 
 
 @dataclass(frozen=True)

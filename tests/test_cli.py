@@ -151,3 +151,34 @@ def test_python_dash_m_framing_works():
 def test_missing_input_is_a_reject_not_a_crash(tmp_path, missing):
     code, err = run(["score", str(tmp_path / missing), "-o", str(tmp_path / "o.jsonl")])
     assert code == EXIT_REJECTED and "rejected" in err
+
+
+@pytest.mark.parametrize("flag", ["--model", "--frames-model"])
+def test_a_bad_model_file_is_one_clear_error_before_scoring(tmp_path, flag):
+    bogus = tmp_path / "model.joblib"
+    bogus.write_bytes(b"not a model at all")
+    out = tmp_path / "o.jsonl"
+    code, err = run(["score", str(CORPUS), "-o", str(out), flag, str(bogus)])
+    assert code == 1
+    assert "framing: error:" in err and "model" in err.lower()
+    assert not out.exists()
+
+
+def test_a_frames_model_trained_by_the_cli_is_used_by_score(tmp_path):
+    data = tmp_path / "frames.csv"
+    rows = [["text", "pfc"]]
+    for i in range(12):
+        rows.append([f"Trade and the economy grew {i} percent as exports rose.", "economic"])
+        rows.append([f"Troops and the military alliance held drills number {i}.", "security_defense"])
+    with open(data, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    model = tmp_path / "frames.joblib"
+    assert main(["train", "--task", "frames", "--data", str(data), "--label-column", "pfc", "-o", str(model)],
+                stderr=io.StringIO()) == 0
+    out = tmp_path / "o.jsonl"
+    code, err = run(["score", "-", "-o", str(out), "--analyzers", "frames", "--frames-model", str(model)],
+                    stdin_bytes=b"Exports and trade grew while the military alliance held drills.")
+    assert code == 0, err
+    (record,) = read_jsonl(out)
+    assert record["frames"]["model"]["frames"] == ["economic", "security_defense"]
+    assert "trained on" in record["frames"]["model"]["model"] and str(data.name) in record["frames"]["model"]["model"]

@@ -119,7 +119,11 @@ class LoadedFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         check_is_fitted(self, "feature_names_")
-        documents = _check_raw_documents(X, "transform")
+        return sp.csr_matrix(self.dense_rows(_check_raw_documents(X, "transform")))
+
+    def dense_rows(self, documents: list[str]) -> np.ndarray:
+        """``transform`` as a dense array, for a fitted transformer and a checked list of str
+        (what :class:`framing.models.classifier.TrainedModel` calls on its fast path)."""
         width = len(self.feature_names_)
         rows = np.zeros((len(documents), width), dtype=np.float64)
         index = {c: i for i, c in enumerate(self.categories_)}
@@ -128,7 +132,7 @@ class LoadedFeatures(TransformerMixin, BaseEstimator):
         for r, text in enumerate(documents):
             row = rows[r]
             tokens = [m.span() for m in TOKEN_RE.finditer(text)]
-            words = [text[s:e] for s, e in tokens if is_word(text[s:e])]
+            words = [w for w in (text[s:e] for s, e in tokens) if is_word(w)]
             per10 = 10.0 / max(len(words), 1)
             matches = self.matcher_.find_in_tokens(text, tokens)
             for match in matches:
@@ -146,10 +150,12 @@ class LoadedFeatures(TransformerMixin, BaseEstimator):
             row[col + 1] = math.log1p(text.count("!"))
             row[col + 2] = math.log1p(text.count("?"))
             if words:
-                letters = [w for w in words if sum(ch.isalpha() for ch in w) >= 2]
-                row[col + 3] = sum(w.isupper() for w in letters) / len(words)
+                # isupper() first: it is one C call and false for nearly every word, so the
+                # letter count (>= 2 letters: "LIES", "NATO", not "I" or "A") runs only for capitals.
+                caps = sum(1 for w in words if w.isupper() and sum(ch.isalpha() for ch in w) >= 2)
+                row[col + 3] = caps / len(words)
                 row[col + 4] = sum(w[:1].isupper() for w in words[1:]) / len(words)
-        return sp.csr_matrix(rows)
+        return rows
 
     def _vader(self) -> Any:
         vader = getattr(self, "_vader_analyzer", None)

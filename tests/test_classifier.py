@@ -375,3 +375,52 @@ def test_analyzer_on_a_document_without_sentences():
     doc = Document.from_text("", id="empty")
     result = analyze(doc, analyzers=["loaded_sentences"], resources=Resources()).analyses["loaded_sentences"]
     assert result.sentences == () and result.figures()["loaded_sentences_share"] == 0.0
+
+
+# -- the fast scoring path ------------------------------------------------------------------
+
+# Written for the tests: inputs at the edges of the TF-IDF arithmetic (no n-gram in the
+# vocabulary, only punctuation, runs of whitespace, Greek final sigma, dotted capital I, a word
+# repeated so counts exceed 1).
+EDGE_SENTENCES = (
+    "",
+    "   ",
+    "!!! ??? ...",
+    "Qxzv wqpf",
+    "ΟΔΟΣ Σ and the   regime\tregime regime’s “lies”",
+    "İstanbul’s mayor said: hegemony, HEGEMONY, hegemony!",
+)
+
+
+def _seed_sentences(seed_docs) -> list[str]:
+    return [doc.text[s.start : s.end] for doc in seed_docs.values() for s in doc.sentences]
+
+
+def test_fast_path_equals_the_pipeline_on_the_shipped_model(shipped, seed_docs):
+    texts = [*_seed_sentences(seed_docs), *EDGE_SENTENCES, WRITTEN_LOADED, WRITTEN_PLAIN]
+    fast = shipped.predict_proba(texts)
+    assert shipped._scorer, "the shipped pipeline should compile to the fast scorer"
+    np.testing.assert_allclose(fast, shipped.pipeline.predict_proba(texts)[:, 1], rtol=0, atol=1e-12)
+    # a second call goes through the per-word n-gram cache and must give the same numbers
+    np.testing.assert_array_equal(shipped.predict_proba(texts), fast)
+
+
+def test_fast_path_equals_the_pipeline_with_other_tfidf_settings(data):
+    model = train(data, features__words__sublinear_tf=False, features__chars__use_idf=False)
+    texts = [*data.texts, *EDGE_SENTENCES]
+    fast = model.predict_proba(texts)
+    assert model._scorer
+    np.testing.assert_allclose(fast, model.pipeline.predict_proba(texts)[:, 1], rtol=0, atol=1e-12)
+
+
+def test_a_pipeline_of_another_shape_is_scored_by_scikit_learn(data):
+    model = train(data, features__chars__analyzer="char", features__words__binary=True)
+    texts = [*data.texts, *EDGE_SENTENCES]
+    probabilities = model.predict_proba(texts)
+    assert model._scorer is False
+    np.testing.assert_array_equal(probabilities, model.pipeline.predict_proba(texts)[:, 1])
+
+
+def test_fast_path_refuses_non_strings(shipped):
+    with pytest.raises(TypeError, match="sentence 1 is int"):
+        shipped.predict_proba(["fine", 3])

@@ -154,8 +154,12 @@ class LexiconMatcher:
         return self.find_in_tokens(text, token_spans(text, start, end))
 
     def find_in_tokens(self, text: str, tokens: Sequence[Any]) -> list[LexiconMatch]:
-        """Matches over already computed tokens: ``(start, end)`` pairs or ``Span``-likes."""
-        spans = [(t.start, t.end) if hasattr(t, "start") else (t[0], t[1]) for t in tokens]
+        """Matches over already computed tokens: all ``(start, end)`` pairs or all ``Span``-likes."""
+        # One kind of token per call (as every caller passes): decide the kind once, not per token.
+        if tokens and hasattr(tokens[0], "start"):
+            spans = [(t.start, t.end) for t in tokens]
+        else:
+            spans = [(t[0], t[1]) for t in tokens]
         words = [normalise(text[s:e]) for s, e in spans]
         out: list[LexiconMatch] = []
         starts = self._starts

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test install lint model punkt benchmark notebooks clean
+.PHONY: report test install lint model frames-model punkt benchmark notebooks clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## The main job: score the sample corpus and write the outlet report into reports/sample/.
+## Writes scores.jsonl, rejects.jsonl, report.html, report.md, outlets.csv, articles.csv, charts/.
 report: $(STAMP)
-	$(BIN)/framing score corpus/ -o reports/sample/scores.jsonl --rejects reports/sample/rejects.jsonl --quiet
+	$(BIN)/framing report corpus/ -o reports/sample --title "Sample corpus: outlet comparison" --quiet
+
+## Headless Chromium for the report's browser test (idempotent; apt-get on Debian/Ubuntu).
+chromium:
+	scripts/install-chromium.sh
 
 ## The whole test suite.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -29,11 +34,24 @@ lint: $(STAMP)
 punkt: $(STAMP)
 	$(BIN)/python -m framing.models.punkt corpus/open/*.jsonl -o framing/data/punkt_en.json
 
+## Open the teaching notebooks (notebooks/) in Jupyter, with the kernel of .venv.
+## Extra options: make notebooks JUPYTER_ARGS="--no-browser --port 8899"
+notebooks: $(STAMP)
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter notebook notebooks/ $(JUPYTER_ARGS)
+
 ## Retrain the shipped loaded-sentence classifier from the hand labels, and print its 5-fold CV scores.
 model: $(STAMP)
 	$(BIN)/framing train --data corpus/annotations/loaded_sentences.csv --text-column text --label-column label \
 		--positive loaded -o framing/models/loaded_default.joblib
 	$(BIN)/framing evaluate --data corpus/annotations/loaded_sentences.csv --positive loaded --cv 5
+
+## Retrain the shipped frames classifier (PFC dimensions) from the hand labels; print its 5-fold CV
+## scores and the lexicon-only detector's scores on the same gold.
+frames-model: $(STAMP)
+	$(BIN)/framing train --task frames --data corpus/annotations/frames_sentences.csv --text-column text \
+		--label-column pfc -o framing/models/frames_default.joblib
+	$(BIN)/framing evaluate --task frames --data corpus/annotations/frames_sentences.csv --label-column pfc --cv 5
+	$(BIN)/framing evaluate --task frames --data corpus/annotations/frames_sentences.csv --label-column pfc --lexicon-only
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from framing import __version__
 from framing import analyzers as registry
-from framing.output import open_writer
+from framing.batch import ENGINES, BatchCounts, export_store, score_batch
+from framing.output import OUTPUT_FORMATS, open_writer, output_format_for
+from framing.scoring import ScoreOptions
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
@@ -40,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", help="score articles and write one result per article")
     score.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or - for stdin")
     score.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
-    score.add_argument("--format", choices=("jsonl", "csv"), help="default: from the output suffix, else jsonl")
+    score.add_argument("--format", choices=OUTPUT_FORMATS, help="default: from the output suffix, else jsonl")
     score.add_argument("--rejects", metavar="PATH", help="write rejected records (id, origin, reason) as JSONL")
     score.add_argument(
         "--analyzers",
@@ -57,9 +60,36 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--model", metavar="MODEL", help="a sentence classifier trained with 'framing train'")
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
+    score.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: CPU count)")
+    score.add_argument("--unordered", action="store_true", help="write results as they finish, not in input order")
+    score.add_argument(
+        "--store", metavar="PATH", help="SQLite store of results: unchanged articles are not analysed again"
+    )
+    score.add_argument(
+        "--only-new", action="store_true", help="with --store: write only articles analysed in this run"
+    )
+    score.add_argument("--engine", choices=ENGINES, default="local", help="local processes or a Dask cluster")
+    score.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")
     score.set_defaults(run=_run_score)
 
-    train = commands.add_parser("train", help="train the loaded-sentence classifier on a labelled CSV")
+    report = commands.add_parser("report", help="compare outlets: HTML/Markdown report, CSV tables, charts")
+    report.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="scores .jsonl files (used as they are) or a corpus as for 'score' (scored first)",
+    )
+    report.add_argument("-o", "--output", required=True, metavar="DIR", help="directory for the report files")
+    report.add_argument("--title", help="report title (default: 'Outlet comparison')")
+    report.add_argument("--max-appendix", type=int, default=50, metavar="N", help="articles shown in full (default 50)")
+    report.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    report.set_defaults(run=_run_report)
+
+    evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
+    evaluate_attribution.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
+    evaluate_attribution.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
+    evaluate_attribution.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
+    evaluate_attribution.set_defaults(run=_run_evaluate_attribution)
+
+    train = commands.add_parser("train", help="train the loaded-sentence or the frames classifier on a labelled CSV")
     _labelled_data_arguments(train)
     train.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
     train.set_defaults(run=_run_train)
@@ -69,20 +99,45 @@ def build_parser() -> argparse.ArgumentParser:
     how = evaluate.add_mutually_exclusive_group(required=True)
     how.add_argument("--model", metavar="MODEL", help="evaluate this trained model on --data")
     how.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation of a fresh model on --data")
+    how.add_argument(
+        "--lexicon-only",
+        action="store_true",
+        help="--task frames: score the lexicon cue detector (cue mass >= 0.5 evokes a frame) instead of a model",
+    )
     evaluate.set_defaults(run=_run_evaluate)
 
-    evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
-    evaluate_attribution.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
-    evaluate_attribution.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
-    evaluate_attribution.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
-    evaluate_attribution.set_defaults(run=_run_evaluate_attribution)
+    export = commands.add_parser("export", help="write the results held in a store")
+    export.add_argument("--store", required=True, metavar="PATH", help="a store written by 'framing score --store'")
+    export.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    export.add_argument("--format", choices=OUTPUT_FORMATS, help="default: from the output suffix, else jsonl")
+    export.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
+    export.set_defaults(run=_run_export)
     return parser
 
 
 def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--task",
+        choices=("loaded", "frames"),
+        default="loaded",
+        help="loaded: two labels per sentence (default); frames: any number of frames per sentence",
+    )
     parser.add_argument("--data", required=True, metavar="FILE.csv", help="CSV with a header row")
     parser.add_argument("--text-column", default="text", help="default: text")
-    parser.add_argument("--label-column", default="label", help="default: label")
+    parser.add_argument(
+        "--label-column",
+        default="label",
+        help="default: label. With --task frames: one column of frame names separated by --delimiter, "
+        "or a comma-separated list of 0/1 columns, one per frame",
+    )
+    parser.add_argument("--delimiter", default=";", help="--task frames: separator in a frame-names column (default: ;)")
+    parser.add_argument(
+        "--min-positives",
+        type=int,
+        default=None,
+        metavar="N",
+        help="--task frames: drop frames with fewer than N positive sentences (default: 10; not applied with --model)",
+    )
     parser.add_argument(
         "--positive",
         metavar="LABEL",
@@ -90,8 +145,26 @@ def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
+def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
+    """A tqdm bar on stderr when it is a terminal, else None."""
+    if quiet or not getattr(stderr, "isatty", lambda: False)():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(file=stderr, unit=" articles", dynamic_ncols=True)
+
+
 def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
-    from framing.scoring import ScoreOptions, score_inputs  # imported lazily: keeps `framing --help` fast
 
     options = ScoreOptions(
         analyzers=args.analyzers,
@@ -99,17 +172,28 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
         replace_categories=args.replace_categories,
         model=args.model,
     )
-    output_format = args.format or ("csv" if str(args.output).endswith(".csv") else "jsonl")
+    if args.only_new and not args.store:
+        stderr.write("framing: error: --only-new needs --store\n")
+        return EXIT_USAGE
+    output_format = output_format_for(args.output, args.format)
     rejects_file = open(args.rejects, "w", encoding="utf-8") if args.rejects else None
-    scored = rejected = 0
+    counts = BatchCounts()
+    bar = _progress_bar(stderr, args.quiet)
+    items = score_batch(
+        args.inputs, options, workers=args.workers, ordered=not args.unordered, store=args.store,
+        engine=args.engine, scheduler=args.scheduler, stdin=stdin,
+    )
     try:
         with open_writer(args.output, output_format, include_text=not args.no_text) as writer:
-            for item in score_inputs(args.inputs, options, stdin=stdin):
-                if item.result is not None:
-                    writer.write(item.result)
-                    scored += 1
+            for item in items:
+                counts.add(item)
+                if bar is not None:
+                    bar.update()
+                    bar.set_postfix(rejects=counts.rejected, refresh=False)
+                if item.reject is None:
+                    if not (args.only_new and item.from_store):
+                        writer.write_record(item.record, item.row)
                 else:
-                    rejected += 1
                     reject = item.reject
                     stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
                     if rejects_file:
@@ -118,11 +202,43 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
                             + "\n"
                         )
     finally:
+        if bar is not None:
+            bar.close()
         if rejects_file:
             rejects_file.close()
     if not args.quiet:
-        stderr.write(f"framing: scored {scored} article(s), rejected {rejected}\n")
-    return EXIT_REJECTED if rejected else EXIT_OK
+        stderr.write(f"framing: {counts.line()}\n")
+    return EXIT_REJECTED if counts.rejected else EXIT_OK
+
+
+def _run_export(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    written = export_store(args.store, args.output, output_format_for(args.output, args.format),
+                           include_text=not args.no_text)
+    stderr.write(f"framing: exported {written} article(s)\n")
+    return EXIT_OK
+
+
+def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from pathlib import Path
+
+    from framing.report import build_report, load_or_score
+
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def on_reject(reject: Any) -> None:
+        stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
+
+    loaded = load_or_score(args.inputs, scores_out=out / "scores.jsonl", on_reject=on_reject)
+    if loaded.scored or loaded.rejects:
+        with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
+            for reject in loaded.rejects:
+                handle.write(json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason},
+                                        ensure_ascii=False) + "\n")
+    paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix)
+    if not args.quiet:
+        stderr.write(f"framing: report on {len(loaded.records)} article(s) written to {paths.html}\n")
+    return EXIT_REJECTED if loaded.rejects else EXIT_OK
 
 
 def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
@@ -134,7 +250,6 @@ def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: Text
     if args.errors:
         for error in result.errors:
             out.write(json.dumps(error, ensure_ascii=False) + "\n")
-    return EXIT_OK
 
 
 def _read_labelled(args: argparse.Namespace) -> Any:
@@ -146,7 +261,28 @@ def _read_labelled(args: argparse.Namespace) -> Any:
     return data
 
 
+def _read_frames(args: argparse.Namespace, frames: Sequence[str] | None = None) -> Any:
+    from framing.models.frames import MIN_POSITIVES, read_multilabel
+
+    if args.positive is not None:
+        raise ValueError("--positive applies to --task loaded only")
+    columns = [c.strip() for c in args.label_column.split(",") if c.strip()]
+    delimited = {"label_column": columns[0]} if len(columns) == 1 else {"label_columns": columns}
+    minimum = 0 if frames is not None else (MIN_POSITIVES if args.min_positives is None else args.min_positives)
+    data = read_multilabel(
+        args.data, args.text_column, delimiter=args.delimiter, min_positives=minimum, frames=frames, **delimited
+    )
+    print(f"{args.data}: {data.describe()}")
+    return data
+
+
 def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    if args.task == "frames":
+        from framing.models import frames
+
+        frames.save_model(frames.train(_read_frames(args)), args.output)
+        print(f"wrote {args.output}")
+        return EXIT_OK
     from framing.models.classifier import save_model, train
 
     model = train(_read_labelled(args))
@@ -156,6 +292,20 @@ def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    if args.lexicon_only and args.task != "frames":
+        raise ValueError("--lexicon-only applies to --task frames only")
+    if args.task == "frames":
+        from framing.models import frames
+
+        if args.model:
+            model = frames.load_model(args.model)  # before reading the data: a bad model fails fast
+            report = frames.evaluate(model, _read_frames(args, model.frames))
+        elif args.lexicon_only:
+            report = frames.evaluate_lexicon(_read_frames(args))
+        else:
+            report = frames.cross_validate(_read_frames(args), args.cv)
+        print(report.format())
+        return EXIT_OK
     from framing.models.classifier import cross_validate, evaluate, load_model
 
     if args.model:
@@ -177,7 +327,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: Any = None, stderr: TextIO
         return int(exit.code or 0)
     try:
         return args.run(args, stdin if stdin is not None else sys.stdin.buffer, stderr)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, ImportError, sqlite3.Error) as error:
         stderr.write(f"framing: error: {error}\n")
         return EXIT_FATAL
 

@@ -88,8 +88,9 @@ class Document:
         else:
             paragraphs = paragraph_spans(text)
             removed, references = (), ()
-        sentences = [s for lo, hi in paragraphs for s in sentence_spans(text, lo, hi)]
         quotations, quote_problems = find_quotations(text, paragraphs)
+        closing_marks = {q.end - 1 for q in quotations if q.closed}
+        sentences = [s for lo, hi in paragraphs for s in sentence_spans(text, lo, hi, closing_marks)]
         diagnostics.extend(quote_problems)
         if not paragraphs:
             diagnostics.append(Diagnostic("no-prose", "no prose left to analyze after cleaning"))

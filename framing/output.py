@@ -1,15 +1,25 @@
-"""Writers for scored results: JSONL (everything) and CSV (flat article-level figures)."""
+"""Writers for scored results: JSONL (everything), CSV and Parquet (flat article-level figures).
+
+Writers take an ``ArticleResult`` (``write``) or, for batch runs and stores, its JSON-ready
+record (``write_record``) and flat figures row (``write_row``). Files are written under a
+temporary name (``PATH.partial``) and renamed into place when complete, so a file at ``PATH``
+is never the half-written output of an interrupted run.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TextIO
 
 from framing.pipeline import ArticleResult
+
+OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
+PARQUET_BATCH = 10_000
 
 # Metadata fields that get their own CSV columns; any other metadata goes, as JSON, to "extra".
 CSV_METADATA = ("title", "outlet", "author", "date", "url")
@@ -21,7 +31,11 @@ class JsonlWriter:
         self.include_text = include_text
 
     def write(self, result: ArticleResult) -> None:
-        record = result.to_dict(include_text=self.include_text)
+        self.write_record(result.to_dict(include_text=self.include_text), flat_row(result))
+
+    def write_record(self, record: Mapping[str, Any], row: Mapping[str, Any] | None = None) -> None:
+        if not self.include_text and "text" in record:
+            record = {k: v for k, v in record.items() if k != "text"}
         self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -33,7 +47,12 @@ class CsvWriter:
         self.writer: csv.DictWriter | None = None
 
     def write(self, result: ArticleResult) -> None:
-        row = flat_row(result)
+        self.write_row(flat_row(result))
+
+    def write_record(self, record: Mapping[str, Any], row: Mapping[str, Any]) -> None:
+        self.write_row(row)
+
+    def write_row(self, row: Mapping[str, Any]) -> None:
         if self.writer is None:
             self.writer = csv.DictWriter(self.handle, fieldnames=list(row), extrasaction="ignore")
             self.writer.writeheader()
@@ -53,12 +72,94 @@ def flat_row(result: ArticleResult) -> dict[str, Any]:
     return row
 
 
+class ParquetWriter:
+    """Flat figures rows (the CSV columns, typed) to Parquet, in row groups of PARQUET_BATCH.
+
+    The column types come from the first row group; needs pyarrow (``framing[parquet]``).
+    """
+
+    def __init__(self, path: str, *, include_text: bool = False) -> None:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ImportError("Parquet output needs pyarrow: pip install 'framing[parquet]'") from None
+        self.path = path
+        self.rows: list[Mapping[str, Any]] = []
+        self.writer: Any = None
+        self.schema: Any = None
+
+    def write(self, result: ArticleResult) -> None:
+        self.write_row(flat_row(result))
+
+    def write_record(self, record: Mapping[str, Any], row: Mapping[str, Any]) -> None:
+        self.write_row(row)
+
+    def write_row(self, row: Mapping[str, Any]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= PARQUET_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.rows:
+            return
+        if self.schema is None:
+            inferred = pa.Table.from_pylist(self.rows).schema
+            # A column that is empty in the first row group holds strings (metadata).
+            self.schema = pa.schema(
+                [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in inferred]
+            )
+            self.writer = pq.ParquetWriter(self.path, self.schema)
+        self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+        self.rows = []
+
+    def close(self) -> None:
+        self.flush()
+        if self.writer is not None:
+            self.writer.close()
+
+
+def output_format_for(path: str, given: str | None = None) -> str:
+    """The output format: ``given``, else from the file suffix, else JSONL."""
+    if given:
+        return given
+    for suffix in OUTPUT_FORMATS:
+        if str(path).endswith(f".{suffix}"):
+            return suffix
+    return "jsonl"
+
+
 @contextmanager
-def open_writer(path: str, output_format: str, *, include_text: bool = True) -> Iterator[JsonlWriter | CsvWriter]:
-    writer_class = {"jsonl": JsonlWriter, "csv": CsvWriter}[output_format]
+def open_writer(
+    path: str, output_format: str, *, include_text: bool = True
+) -> Iterator[JsonlWriter | CsvWriter | ParquetWriter]:
+    """A writer for ``path`` (``-``: stdout), written as ``PATH.partial`` and renamed when the
+    block ends without an error (on an error the partial file is removed)."""
+    if output_format not in OUTPUT_FORMATS:
+        raise ValueError(f"unknown output format {output_format!r}; available: {', '.join(OUTPUT_FORMATS)}")
     if path == "-":
+        if output_format == "parquet":
+            raise ValueError("Parquet output needs a file, not stdout")
+        writer_class = {"jsonl": JsonlWriter, "csv": CsvWriter}[output_format]
         yield writer_class(sys.stdout, include_text=include_text)
         sys.stdout.flush()
         return
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        yield writer_class(handle, include_text=include_text)
+    partial = f"{path}.partial"
+    try:
+        if output_format == "parquet":
+            writer = ParquetWriter(partial, include_text=include_text)
+            yield writer
+            writer.close()
+        else:
+            writer_class = {"jsonl": JsonlWriter, "csv": CsvWriter}[output_format]
+            with open(partial, "w", encoding="utf-8", newline="") as handle:
+                yield writer_class(handle, include_text=include_text)
+        if not os.path.exists(partial):     # parquet with no rows: an empty file still says "done"
+            open(partial, "wb").close()
+        os.replace(partial, path)
+    except BaseException:
+        if os.path.exists(partial):
+            os.remove(partial)
+        raise

@@ -11,6 +11,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,8 @@ class Resources:
     ``lexicon_files``: user lexicon files in the shipped format; each is merged into the shipped
     table of the same ``name`` (header ``# name:``) — adding entries, or replacing the categories
     it defines when ``replace_categories`` is true. ``model``: a path to a trained sentence
-    classifier, or None for the shipped default.
+    classifier, or None for the shipped default; ``frames_model`` likewise for the frames
+    classifier (None: the shipped one, if any).
     """
 
     def __init__(
@@ -36,10 +38,12 @@ class Resources:
         lexicon_files: Sequence[str | os.PathLike] = (),
         replace_categories: bool = False,
         model: str | os.PathLike | None = None,
+        frames_model: str | os.PathLike | None = None,
     ) -> None:
         self.lexicon_files = tuple(Path(p) for p in lexicon_files)
         self.replace_categories = replace_categories
         self.model_path = Path(model) if model is not None else None
+        self.frames_model_path = Path(frames_model) if frames_model is not None else None
         self._memo: dict[str, Any] = {}
         self._user_tables = [load_table(p) for p in self.lexicon_files]  # fail early, with file:line
 
@@ -91,14 +95,49 @@ class Resources:
 
         return self.memo("sentence_model", build)
 
+    def frames_model(self) -> Any:
+        """The frames classifier (``framing.models.frames.FramesModel``): the file given as
+        ``frames_model``, else the shipped default, else None when none is shipped."""
+
+        def build() -> Any:
+            from framing.models import frames
+
+            if self.frames_model_path:
+                return frames.load_model(self.frames_model_path)
+            return frames.load_default_model() if frames.has_default_model() else None
+
+        return self.memo("frames_model", build)
+
     def fingerprint(self) -> str:
-        """Changes whenever a user lexicon or model file changes (for caches and stores)."""
+        """Changes whenever any data behind the results changes: the shipped lexicons, Punkt
+        parameters and models, and the user's lexicon and model files (for caches and stores)."""
+        return self.memo("fingerprint", self._fingerprint)
+
+    def _fingerprint(self) -> str:
         digest = hashlib.sha256()
-        for path in (*self.lexicon_files, *([self.model_path] if self.model_path else [])):
+        for name, data in _shipped_data_files():
+            digest.update(name.encode())
+            digest.update(data)
+        models = [p for p in (self.model_path, self.frames_model_path) if p]
+        for path in (*self.lexicon_files, *models):
             digest.update(str(path).encode())
             digest.update(Path(path).read_bytes())
         digest.update(str(self.replace_categories).encode())
         return digest.hexdigest()[:16]
+
+
+def _shipped_data_files() -> list[tuple[str, bytes]]:
+    """(name, bytes) of every data file the package ships, in a stable order."""
+    found = []
+    for package, suffixes in (
+        ("framing.lexicons", (".tsv",)),
+        ("framing.data", (".json",)),
+        ("framing.models", (".joblib", ".pkl", ".json")),
+    ):
+        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(suffixes):
+                found.append((f"{package}/{entry.name}", entry.read_bytes()))
+    return found
 
 
 @dataclass(frozen=True)
@@ -128,7 +167,19 @@ class ArticleResult:
             "cleaning": to_jsonable(self.cleaning),
             "segments": to_jsonable(self.segments),
             **{name: to_jsonable(result) for name, result in self.analyses.items()},
+            # The flat article-level figures, so readers of the JSONL (the report) need not
+            # know how each analyzer derives them from its spans.
+            "figures": to_jsonable(self.analyzer_figures()),
         }
+
+    def analyzer_figures(self) -> dict[str, Any]:
+        """Each analyzer's flat figures, merged (keys are prefixed by the analyzers)."""
+        row: dict[str, Any] = {}
+        for result in self.analyses.values():
+            figures = getattr(result, "figures", None)
+            if callable(figures):
+                row.update(figures())
+        return row
 
     def figures(self) -> dict[str, Any]:
         """Flat article-level figures (the CSV row): metadata first, then each analyzer's."""
@@ -137,10 +188,7 @@ class ArticleResult:
             if isinstance(value, (str, int, float, bool)) or value is None:
                 row[key] = value
         row.update(text_length=self.text_length, words=self.words, diagnostics=len(self.diagnostics))
-        for result in self.analyses.values():
-            figures = getattr(result, "figures", None)
-            if callable(figures):
-                row.update(figures())
+        row.update(self.analyzer_figures())
         return row
 
 

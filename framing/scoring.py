@@ -8,7 +8,7 @@ that article (with the error), and the rest are scored.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +33,18 @@ class ScoreOptions:
 
 @dataclass(frozen=True)
 class Scored:
-    """One outcome of a run: a result, or a reject saying why there is none."""
+    """One outcome of a run: a result, or a reject saying why there is none.
+
+    Batch runs (``framing.batch``) give the JSON-ready ``record`` (``ArticleResult.to_dict()``)
+    and flat figures ``row`` instead of ``result``; ``from_store`` says the record was read
+    from a store rather than analysed in this run.
+    """
 
     result: ArticleResult | None = None
     reject: Reject | None = None
+    record: Mapping[str, Any] | None = None
+    row: Mapping[str, Any] | None = None
+    from_store: bool = False
 
 
 def document_from_record(record: Record) -> Document:

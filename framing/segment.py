@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from functools import lru_cache
 from importlib import resources
 
@@ -123,14 +124,42 @@ def sentence_tokenizer() -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(params)
 
 
-def sentence_spans(text: str, start: int, end: int) -> list[Offsets]:
-    """Sentences of ``text[start:end]`` (one paragraph) as absolute offsets."""
+_CITATION_MARK = re.compile(r"\[\d{1,3}\]")
+
+
+def sentence_spans(text: str, start: int, end: int, closing_marks: Container[int] = ()) -> list[Offsets]:
+    """Sentences of ``text[start:end]`` (one paragraph) as absolute offsets.
+
+    ``closing_marks`` are offsets of quotation marks known to close a quotation. Punkt leaves
+    such a mark, when written without a following space (``peoples."Alastair``), and wiki
+    citation marks (``hegemony.”[3][4] China``) at the start of the next sentence; they are
+    moved back to the end of the sentence they belong to.
+    """
     chunk = text[start:end]
-    spans = []
+    spans: list[Offsets] = []
     for s, e in sentence_tokenizer().span_tokenize(chunk):
         s, e = strip_span(chunk, s, e)
-        if s < e:
-            spans.append((start + s, start + e))
+        if s >= e:
+            continue
+        s, e = start + s, start + e
+        if spans:
+            tail = s
+            while tail < e:
+                citation = _CITATION_MARK.match(text, tail, e)
+                if citation:
+                    tail = citation.end()
+                elif tail in closing_marks:
+                    tail += 1
+                else:
+                    break
+            if tail > s:
+                spans[-1] = (spans[-1][0], tail)
+                s = tail
+                while s < e and text[s].isspace():
+                    s += 1
+                if s >= e:
+                    continue
+        spans.append((s, e))
     return spans
 
 

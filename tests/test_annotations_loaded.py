@@ -4,19 +4,15 @@ The data is corpus/annotations/loaded_sentences.csv; every sentence marked
 origin=corpus must occur verbatim in the document it claims to come from.
 """
 import csv
-import json
-from functools import cache
 from pathlib import Path
 
 import pytest
 
+from tests.corpus_text import document_text
+
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CSV_PATH = CORPUS / "annotations" / "loaded_sentences.csv"
 COLUMNS = ["id", "source", "doc_id", "text", "label", "origin", "note"]
-JSONL = {
-    "wikinews": ["wikinews-2004-2005.jsonl", "wikinews-gum.jsonl"],
-    "kremlin": ["kremlin-2021-2022.jsonl"],
-}
 
 
 @pytest.fixture(scope="module")
@@ -25,24 +21,6 @@ def rows():
         reader = csv.DictReader(fh)
         assert reader.fieldnames == COLUMNS
         return list(reader)
-
-
-@cache
-def _jsonl_texts(source):
-    texts = {}
-    for name in JSONL[source]:
-        with (CORPUS / "open" / name).open(encoding="utf-8") as fh:
-            for line in fh:
-                record = json.loads(line)
-                texts[record["id"]] = record["text"]
-    return texts
-
-
-def _document_text(source, doc_id):
-    if source == "seed":
-        path = CORPUS / "seeds" / f"{doc_id}.txt"
-        return path.read_text(encoding="utf-8") if path.is_file() else None
-    return _jsonl_texts(source).get(doc_id)
 
 
 def test_file_has_enough_rows(rows):
@@ -76,7 +54,7 @@ def test_corpus_sentences_occur_verbatim_in_their_document(rows):
     for r in rows:
         if r["origin"] != "corpus":
             continue
-        text = _document_text(r["source"], r["doc_id"])
+        text = document_text(r["source"], r["doc_id"])
         if text is None or r["text"] not in text:
             missing.append(r["id"])
     assert missing == []

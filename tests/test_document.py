@@ -95,3 +95,21 @@ def test_windows_line_endings_keep_offsets_exact():
     assert [doc.text[s.start : s.end].replace("\r\n", "\n") for s in doc.sentences] == [
         unix.text[s.start : s.end] for s in unix.sentences
     ]
+
+
+def test_resources_fingerprint_follows_shipped_and_user_data(tmp_path):
+    from framing.pipeline import Resources
+
+    shipped = Resources().fingerprint()
+    assert shipped == Resources().fingerprint()  # stable across instances
+    user = tmp_path / "extra.tsv"
+    user.write_text(
+        "# name: loaded-language\n# version: u1\n# source: test\n# license: CC0\n"
+        "# columns: term, category, weight, match, note\n"
+        "term\tcategory\tweight\tmatch\tnote\nbeastly\temotive\t0.5\texact\twritten for the tests\n",
+        encoding="utf-8",
+    )
+    with_user = Resources(lexicon_files=[user]).fingerprint()
+    assert with_user != shipped
+    user.write_text(user.read_text(encoding="utf-8").replace("0.5", "0.6"), encoding="utf-8")
+    assert Resources(lexicon_files=[user]).fingerprint() != with_user

@@ -53,3 +53,13 @@ def test_works_with_an_empty_nltk_data_folder(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "2"
+
+
+def test_closing_quote_and_citation_marks_end_their_sentence(seed_docs):
+    doc = seed_docs["004"]
+    sentences = [doc.text[s.start : s.end] for s in doc.sentences]
+    # "... from US unipolar hegemony.[5][6]" and '... certain countries and peoples."' in the wiki seed
+    assert any(s.endswith("from US unipolar hegemony.[5][6]") for s in sentences)
+    assert any(s.endswith('of certain countries and peoples."') for s in sentences)
+    assert any(s.startswith("Alastair Crooke says the joint statement") for s in sentences)
+    assert not any(s.startswith(("[", '"Alastair')) for s in sentences)

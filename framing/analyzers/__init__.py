@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Built-in analyzer modules, imported on first use so that `import framing` stays cheap.
-_BUILTIN_MODULES = ("sentiment", "loaded", "loaded_sentences", "attribution", "sources")
+_BUILTIN_MODULES = ("sentiment", "loaded", "loaded_sentences", "attribution", "sources", "frames")
 _REGISTRY: dict[str, Analyzer] = {}
 _loaded_builtins = False
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from framing.analyzers import Analyzer, register
@@ -110,6 +111,12 @@ class _Who(NamedTuple):
     role: str = ""
 
 
+class _Toks(list):
+    """A sentence's tokens, with their lower-cased forms as ``lows`` (computed once)."""
+
+    lows: list[str]
+
+
 class _Tok(NamedTuple):
     start: int
     end: int
@@ -120,6 +127,11 @@ class _Tok(NamedTuple):
 
 def _norm(text: str) -> str:
     return text.lower().replace("’", "'").replace("‘", "'")
+
+
+def _lows(toks: list[_Tok]) -> list[str]:
+    lows = getattr(toks, "lows", None)
+    return lows if lows is not None else [t.low for t in toks]
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -141,29 +153,42 @@ def _split_aliases(value: str) -> list[str]:
 
 
 class _Phrases:
-    """Longest-match lookup of token tuples."""
+    """Longest-match lookup of token tuples, indexed by first and by last word so that the
+    common case (a word that starts or ends no phrase) is one dict lookup."""
 
     def __init__(self) -> None:
         self.map: dict[tuple[str, ...], Any] = {}
         self.longest = 0
+        self.first: dict[str, int] = {}  # first word -> longest phrase starting with it
+        self.last: dict[str, int] = {}  # last word -> longest phrase ending with it
 
     def add(self, key: tuple[str, ...], value: Any, *, keep_first: bool = True) -> None:
         if not key or (keep_first and key in self.map):
             return
         self.map[key] = value
         self.longest = max(self.longest, len(key))
+        self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
+        self.last[key[-1]] = max(self.last.get(key[-1], 0), len(key))
 
     def match(self, lows: list[str], i: int, limit: int | None = None) -> tuple[int, Any] | None:
+        longest = self.first.get(lows[i]) if i < len(lows) else None
+        if longest is None:
+            return None
         hi = len(lows) if limit is None else limit
-        for n in range(min(self.longest, hi - i), 0, -1):
-            value = self.map.get(tuple(lows[i : i + n]))
+        get = self.map.get
+        for n in range(min(longest, hi - i), 0, -1):
+            value = get(tuple(lows[i : i + n]))
             if value is not None:
                 return n, value
         return None
 
     def ending_at(self, lows: list[str], end: int, lo: int = 0) -> tuple[int, Any] | None:
-        for n in range(min(self.longest, end - lo), 0, -1):
-            value = self.map.get(tuple(lows[end - n : end]))
+        longest = self.last.get(lows[end - 1]) if 0 < end <= len(lows) else None
+        if longest is None:
+            return None
+        get = self.map.get
+        for n in range(min(longest, end - lo), 0, -1):
+            value = get(tuple(lows[end - n : end]))
             if value is not None:
                 return n, value
         return None
@@ -210,6 +235,21 @@ class Gazetteer:
         self.determiners = frozenset(rules.get("determiner", ()))
         self.org_heads = frozenset(rules.get("org_head", ()))
         self.speech_nouns = frozenset(rules.get("speech_noun", ()))
+        self.group_pronouns = frozenset(rules.get("group_pronoun", ()))
+        self.group_person = frozenset(rules.get("group_person", ()))
+        self.group_state = frozenset(rules.get("group_state", ()))
+        # a country's government as a speaker: 'Russian government' (the organisation's own
+        # name when organisations.tsv lists one), from the country's demonym in affiliations.tsv
+        self.governments: dict[str, str] = {}
+        for row in _rows(resources, "affiliations"):
+            term, country = row["term"], row["affiliation"]
+            if country not in self.governments and " " not in term and term != country and term[:1].isupper() \
+                    and not term.endswith("s") and term.endswith(("ese", "ian", "an", "ish", "ch", "i")):
+                self.governments[country] = f"{term} government"
+        for key, who in self.entities.map.items():
+            if who.kind == "org" and key[-1:] == ("government",) and who.affiliation in self.governments \
+                    and _norm(who.name) == _norm(self.governments[who.affiliation]):
+                self.governments[who.affiliation] = who.name
 
 
 def gazetteer(resources: Any) -> Gazetteer:
@@ -251,6 +291,10 @@ class _Extractor:
         self.mentions: list[_Who] = []  # entities in order of mention
         self.registry: dict[tuple[str, ...], _Who] = {}  # names seen in this document
         self.lead_ins: dict[int, tuple[Attribution, str]] = {}  # paragraph index -> template
+        self._sentence_toks: list[_Toks] | None = None
+        self.sentence_index = 0
+        self.group: tuple[int, _Who] | None = None  # (sentence index, joint speaker) last named
+        self.countries: dict[str, int] = {}  # country -> sentence of its latest mention (insertion = first mention)
 
     # quotation pieces: one per paragraph of each level-0 quotation
     def _pieces(self) -> list[tuple[int, int, int, int]]:
@@ -275,13 +319,34 @@ class _Extractor:
     def _para(self, offset: int) -> int:
         return bisect_right(self.para_starts, offset) - 1
 
-    def _tokens(self, si: int) -> list[_Tok]:
+    def _tokens(self, si: int) -> _Toks:
+        if self._sentence_toks is None:
+            self._sentence_toks = self._all_tokens()
+        return self._sentence_toks[si]
+
+    def _all_tokens(self) -> list[_Toks]:
+        """Tokens of every sentence, built in one sweep: lower-cased forms are sliced from one
+        lower-cased copy of the text, and quotedness comes from walking the sorted quotations."""
         text = self.text
+        low_text = _norm(text)
+        if len(low_text) != len(text):  # lower() changed a length (e.g. 'İ'): slice per token
+            low_text = None
+        outer = [(q.content_start, q.content_end) for q in self.quotes]
+        marks = self.marks
+        qi, nq = 0, len(outer)
+        new = tuple.__new__
         out = []
-        for span in self.doc.sentence_tokens()[si]:
-            s, e = span.start, span.end
-            quoted = s in self.marks or self.doc.in_quotation(s)
-            out.append(_Tok(s, e, text[s:e], _norm(text[s:e]), quoted))
+        for sentence_spans in self.doc.sentence_tokens():
+            toks = _Toks()
+            for span in sentence_spans:
+                s, e = span.start, span.end
+                while qi < nq and outer[qi][1] <= s:
+                    qi += 1
+                quoted = s in marks or (qi < nq and outer[qi][0] <= s)
+                word = text[s:e]
+                toks.append(new(_Tok, (s, e, word, low_text[s:e] if low_text is not None else _norm(word), quoted)))
+            toks.lows = _lows(toks)
+            out.append(toks)
         return out
 
     # -- speakers ---------------------------------------------------------------------------
@@ -355,7 +420,7 @@ class _Extractor:
         """Resolve the speaker noun phrase in toks[lo:hi]; returns (who, mention start, end index)."""
         if hi <= lo:
             return None
-        lows = [t.low for t in toks]
+        lows = _lows(toks)
         gaz = self.gaz
         # drop a trailing parenthesis "(GT)" but keep it as an alias
         end = hi
@@ -375,7 +440,17 @@ class _Extractor:
         if anon and not any(self._is_cap(t) for t in toks[first + anon[0] : end]):
             return _Who(f"anonymous: {toks[first].text if anon[0] == 1 else anon[1]}", "anonymous", self._affiliation_in(lows, lo, end), "anonymous"), toks[lo].start, end
         if anon and first + anon[0] <= end and anon[0] >= 2:
-            return _Who(f"anonymous: {anon[1]}", "anonymous", self._affiliation_in(lows, lo, end), "anonymous"), toks[lo].start, end
+            label = anon[1]
+            if lows[first + anon[0] - 1] in ("to", "with", "of"):  # 'sources close to the Kremlin'
+                label = _norm(self.text[toks[first].start : toks[end - 1].end])
+            return _Who(f"anonymous: {label}", "anonymous", self._affiliation_in(lows, lo, end), "anonymous"), toks[lo].start, end
+        # a group: 'They', 'Both leaders', 'the two governments', 'both China and Russia'
+        group = self._group(toks, lows, lo, first, end)
+        if group is not None:
+            return group, toks[lo].start, end
+        # a possessed speech noun: 'His New Year greetings … expressed hope'
+        if lows[lo] in ("his", "her") and any(w in gaz.speech_nouns for w in lows[lo + 1 : end]):
+            return (self.topic or _Who(None, "unknown", None, "unknown")), toks[lo].start, lo + 1
         # a pronoun subject
         if end - first == 1 and lows[first] in gaz.pronouns:
             return (self.topic or _Who(None, "unknown", None, "unknown")), toks[first].start, end
@@ -404,6 +479,54 @@ class _Extractor:
             if who is None:
                 who = _Who(None, typ, affiliation, "unknown")
             return who, toks[first].start, end
+        return None
+
+    def _joint(self, members: list[_Who]) -> _Who:
+        affiliation = "; ".join(x for x in dict.fromkeys(m.affiliation for m in members) if x) or None
+        types = {m.type for m in members}
+        who = _Who("; ".join(m.name or "" for m in members), types.pop() if len(types) == 1 else "unknown", affiliation, "group")
+        self.group = (self.sentence_index, who)
+        return who
+
+    def _group(self, toks: list[_Tok], lows: list[str], lo: int, first: int, end: int) -> _Who | None:
+        """A plural speaker. 'They'/'We' take the group named or speaking in the last two
+        sentences (else stay unresolved, never a name); 'both leaders' / 'the two presidents' the
+        two most recently named people of one type; 'both countries' / 'the two governments' the
+        governments of the two most recently named countries; 'both China and Russia' theirs."""
+        gaz = self.gaz
+        words = lows[lo:end]
+        recent = self.group if self.group and self.sentence_index - self.group[0] <= 2 else None
+        if len(words) == 1 and words[0] in gaz.group_pronouns:
+            return recent[1] if recent else _Who(None, "unknown", None, "unknown")
+        pair = len(words) >= 2 and (words[0] == "both" or words[:2] == ["the", "two"])
+        if pair and words[-1] in gaz.group_person:
+            if recent and recent[1].kind == "group" and ";" in (recent[1].name or ""):
+                return recent[1]
+            people: list[_Who] = []
+            for who in reversed(self.mentions[-60:]):
+                if who.kind == "person" and who.name and who not in people and (not people or who.type == people[0].type):
+                    people.append(who)
+                    if len(people) == 2:
+                        order = {w.name: n for n, w in enumerate(self.mentions)}
+                        return self._joint(sorted(people, key=lambda w: order[w.name]))
+            return None
+        if pair and words[-1] in gaz.group_state:
+            countries = [c for c in self.countries if c in gaz.governments]
+            latest = sorted(countries, key=lambda c: -self.countries[c])[:2]
+            if len(latest) == 2:
+                members = [c for c in countries if c in latest]  # in order of first mention
+                return self._joint([_Who(gaz.governments[c], "official", c, "org") for c in members])
+            return None
+        # 'both China and Russia', 'China and Russia' as speakers: their governments
+        names = [w for w in words if w not in ("both", "and", ",")]
+        if 2 <= len(names) <= 3 and "and" in words:
+            members = []
+            for w in names:
+                found = gaz.affiliations.match([w], 0)
+                if not found or found[1] not in gaz.governments:
+                    return None
+                members.append(found[1])
+            return self._joint([_Who(gaz.governments[c], "official", c, "org") for c in members])
         return None
 
     def _named(self, toks: list[_Tok], lows: list[str], lo: int, end: int) -> tuple[_Who, int] | None:
@@ -498,6 +621,7 @@ class _Extractor:
                         a, b = other[0], who
                         affiliation = "; ".join(x for x in dict.fromkeys([a.affiliation, b.affiliation]) if x) or None
                         joint = _Who(f"{a.name}; {b.name}", a.type if a.type == b.type else "unknown", affiliation, "group")
+                        self.group = (self.sentence_index, joint)
                         return joint, other[1], toks[mend - 1].end
                 return who, mstart, toks[mend - 1].end
             # skip back over one comma-separated segment (apposition, participle clause)
@@ -521,12 +645,13 @@ class _Extractor:
     # -- cues ---------------------------------------------------------------------------------
 
     def _cues(self, toks: list[_Tok]) -> list[_Cue]:
-        lows = [t.low for t in toks]
+        lows = _lows(toks)
+        starts_verb = self.gaz.verbs.first
         out = []
         i = 0
         while i < len(toks):
             tok = toks[i]
-            if tok.quoted or not tok.text[:1].islower():
+            if tok.quoted or tok.low not in starts_verb or not tok.text[:1].islower():
                 i += 1
                 continue
             found = self.gaz.verbs.match(lows, i)
@@ -599,6 +724,7 @@ class _Extractor:
             if not toks:
                 continue
             pi = sentence_paras[si]
+            self.sentence_index = si
             self._track_mentions(toks)
             last_speaker = self._according_to(toks, si, pi, sentence_paras)
             cues = self._cues(toks)
@@ -607,7 +733,7 @@ class _Extractor:
                 if ci in consumed:
                     continue
                 i, j = cue.i, cue.j
-                lows = [t.low for t in toks]
+                lows = _lows(toks)
                 if cue.lemma == "accord" or lows[i] == "according":
                     continue
                 subject = None
@@ -695,6 +821,13 @@ class _Extractor:
                     pass
                 # reported speech
                 after_verb = j
+                # an addressee between the verb and 'that': 'told TASS that', 'assured him that'
+                for k2 in range(j + 1, min(j + 5, len(toks))):
+                    if toks[k2].quoted or toks[k2].low in _PUNCT_STOP:
+                        break
+                    if toks[k2].low == "that" and toks[k2 - 1].low not in ("so", "such"):
+                        after_verb = k2
+                        break
                 if after_verb < len(toks) and toks[after_verb].low in ("that", ":"):
                     after_verb += 1
                 elif weak:
@@ -727,7 +860,7 @@ class _Extractor:
     def _mixed_clause(self, toks: list[_Tok], cue: _Cue, governed: list[int], who: _Who, mention: Any, via: str | None) -> None:
         """'explained that "a gradual departure …" already began': one indirect record for the clause
         besides the direct one, unless the whole complement is the quotation or a naming verb."""
-        if cue.lemma in ("call", "describe", "name", "dub", "label", "brand", "term"):
+        if cue.lemma in ("call", "describe", "name", "dub", "label", "brand", "term", "wish"):
             return
         j = cue.j
         if j < len(toks) and toks[j].low in ("that", ":", ","):
@@ -761,7 +894,7 @@ class _Extractor:
         return not rest
 
     def _according_to(self, toks: list[_Tok], si: int, pi: int, sentence_paras: list[int]) -> tuple[_Who, tuple[int, int]] | None:
-        lows = [t.low for t in toks]
+        lows = _lows(toks)
         last = None
         for i in range(len(toks) - 1):
             if lows[i] != "according" or lows[i + 1] != "to" or toks[i].quoted:
@@ -828,27 +961,40 @@ class _Extractor:
 
     def _track_mentions(self, toks: list[_Tok]) -> None:
         """Entities named in author text, and the sentence topic for pronouns."""
-        lows = [t.low for t in toks]
+        lows = _lows(toks)
         first_person: _Who | None = None
+        entities, pronouns, registry = self.gaz.entities, self.gaz.pronouns, self.registry
+        starts_entity = entities.first
+        starts_country = self.gaz.affiliations.first
+        n_toks = len(toks)
         i = 0
-        while i < len(toks):
-            if toks[i].quoted:
+        while i < n_toks:
+            tok = toks[i]
+            if tok.quoted:
                 i += 1
                 continue
-            found = self.gaz.entities.match(lows, i)
-            if found and self._is_cap(toks[i]):
-                n, who = found
-                self._remember(who)
-                if who.kind == "person" and first_person is None:
-                    first_person = who
-                i += n
-                continue
-            if lows[i] in self.gaz.pronouns and first_person is None and self.topic is not None:
-                first_person = self.topic
-            elif self._is_cap(toks[i]) and i + 1 < len(toks) and tuple(lows[i:i + 1]) in self.registry:
-                who = self.registry[tuple(lows[i:i + 1])]
-                if who.kind == "person" and first_person is None:
-                    first_person = who
+            low = tok.low
+            if low in starts_entity and self._is_cap(tok):
+                found = entities.match(lows, i)
+                if found:
+                    n, who = found
+                    self._remember(who)
+                    if who.kind == "person" and first_person is None:
+                        first_person = who
+                    i += n
+                    continue
+            if low in starts_country and self._is_cap(tok):
+                found = self.gaz.affiliations.match(lows, i)
+                if found:
+                    self.countries[found[1]] = self.sentence_index  # keeps the first-mention order
+            if first_person is None:
+                if low in pronouns:
+                    if self.topic is not None:
+                        first_person = self.topic
+                elif i + 1 < n_toks and (low,) in registry and self._is_cap(tok):
+                    who = registry[(low,)]
+                    if who.kind == "person":
+                        first_person = who
             i += 1
         if first_person is not None:
             self.topic = first_person
@@ -909,12 +1055,34 @@ def _replace(attribution: Attribution, **fields: Any) -> Attribution:
 EVALUATIVE_CATEGORIES = frozenset({"pejorative", "emotive", "hyperbole", "booster", "doubt", "intensifier"})
 
 
+def _evaluative_in(doc: Document, resources: Any, prior: Any) -> Any:
+    """A function sentence index -> loaded-lexicon matches in that sentence. Reuses the spans of
+    the ``loaded`` analyzer when it ran before (same matcher, so the same matches) rather than
+    matching the lexicon a second time."""
+    loaded = (prior or {}).get("loaded") if hasattr(prior, "get") else None
+    spans = getattr(loaded, "spans", None)
+    if spans is None:
+        matcher = loaded_matcher(resources)
+        sentence_tokens = doc.sentence_tokens()
+        return lambda si: matcher.find_in_tokens(doc.text, sentence_tokens[si])
+    starts = [s.start for s in doc.sentences]
+    by_sentence: dict[int, list[LexiconMatch]] = {}
+    for span in spans:
+        if span.lexicon_category in EVALUATIVE_CATEGORIES:
+            si = bisect_right(starts, span.start) - 1
+            by_sentence.setdefault(si, []).append(LexiconMatch(span.start, span.end, span.term, span.lexicon_category, span.weight))
+    return lambda si: by_sentence.get(si, ())
+
+
 def _unattributed(
-    doc: Document, ex: _Extractor, attributions: list[Attribution], resources: Any
+    doc: Document, ex: _Extractor, attributions: list[Attribution], resources: Any, prior: Any = None
 ) -> tuple[list[UnattributedAssertion], int]:
     cue_offsets = sorted(a.cue_start for a in attributions if a.cue_start is not None)
-    contents = [(a.content_start, a.content_end) for a in attributions if not a.quotation]
+    contents = sorted((a.content_start, a.content_end) for a in attributions if not a.quotation)
+    content_starts = [lo for lo, _ in contents]
+    reach = list(accumulate((hi for _, hi in contents), max))  # furthest end among contents so far
     out, author = [], 0
+    evaluative_in = _evaluative_in(doc, resources, prior)
     for si, sentence in enumerate(doc.sentences):
         toks = ex._tokens(si)
         outside = [t for t in toks if not t.quoted]
@@ -923,12 +1091,13 @@ def _unattributed(
         index = bisect_right(cue_offsets, sentence.end - 1) - 1
         if index >= 0 and cue_offsets[index] >= sentence.start:
             continue  # the sentence carries an attribution
-        if any(lo <= sentence.start and sentence.end <= hi + 1 for lo, hi in contents):
-            continue
+        index = bisect_right(content_starts, sentence.start) - 1
+        if index >= 0 and reach[index] + 1 >= sentence.end:
+            continue  # the sentence is the content of an indirect report
         author += 1
         hits = [
             m
-            for m in loaded_matcher(resources).find(doc.text, sentence.start, sentence.end)
+            for m in evaluative_in(si)
             if m.category in EVALUATIVE_CATEGORIES and not doc.in_quotation(m.start)
         ]
         if hits:
@@ -939,15 +1108,33 @@ def _unattributed(
 # -- entry point ------------------------------------------------------------------------------
 
 
+def _paraphrase_words(doc: Document, attribution: Attribution) -> int:
+    """Words of an attribution's content that lie outside quotation marks."""
+    return sum(
+        1
+        for s, e in token_spans(doc.text, attribution.content_start, attribution.content_end)
+        if is_word(doc.text[s:e]) and not doc.in_quotation(s) and not doc.text[s:e].isdigit()
+    )
+
+
+def _without_bare_quote_reports(doc: Document, attributions: list[Attribution]) -> list[Attribution]:
+    """Drop an indirect record whose clause is nothing but a quotation (plus marks like [3]).
+
+    The guidelines pair an indirect record with direct ones only when a clause mixes the
+    author's paraphrase with quoted fragments; `X forewarned, "…"[3][4]` is one direct quote.
+    """
+    return [a for a in attributions if a.kind != "indirect" or _paraphrase_words(doc, a) > 0]
+
+
 def extract(doc: Document, resources: Any) -> list[Attribution]:
     """Attributions of one document, in text order."""
-    return _Extractor(doc, gazetteer(resources)).run()
+    return _without_bare_quote_reports(doc, _Extractor(doc, gazetteer(resources)).run())
 
 
 def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResult:
     ex = _Extractor(doc, gazetteer(resources))
-    attributions = ex.run()
-    unattributed, author_sentences = _unattributed(doc, ex, attributions, resources)
+    attributions = _without_bare_quote_reports(doc, ex.run())
+    unattributed, author_sentences = _unattributed(doc, ex, attributions, resources, prior)
     speakers: dict[str, list[Attribution]] = {}
     for a in attributions:
         if a.speaker:
@@ -972,7 +1159,7 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResu
 ANALYZER = register(
     Analyzer(
         name="attribution",
-        version="1",
+        version="3",
         analyze=analyze,
         description="quotations and reported speech: speaker, cue verb class, content; unattributed assertions",
     )

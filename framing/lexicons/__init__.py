@@ -120,7 +120,8 @@ def _parse(text: str, path: str) -> Table:
     if len(set(columns)) != len(columns) or "" in columns:
         raise LexiconError(f"{path}:{header_line}: column names must be unique and non-empty")
 
-    key_columns = (columns[0], "category") if "category" in columns else (columns[0],)
+    # a term may serve several categories (loaded.tsv) or frames (frames_*.tsv), one row each
+    key_columns = (columns[0],) + tuple(c for c in ("category", "frame") if c in columns)
     seen: dict[tuple[str, ...], int] = {}
     rows: list[Mapping[str, str]] = []
     for lineno, line in enumerate(lines[header_line:], start=header_line + 1):

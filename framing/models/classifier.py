@@ -13,16 +13,11 @@ data set and multiplies prediction cost. Both are one sparse dot product at pred
 Labels: any two labels. The model is trained on "is the positive label" (1) vs not (0); which
 label is positive is chosen by ``positive=`` or by :func:`choose_positive`'s documented rule.
 
-Model files (``save_model`` / ``load_model``) are a joblib file holding a plain dict header::
-
-    {"format": "framing-sentence-model", "format_version": 1, "framing_version": ...,
-     "sklearn_version": ..., "labels": [negative, positive], "positive_label": ...,
-     "trained_on": {"file": ..., "sha256": ..., "n": ...}, "pipeline": <pickled bytes>}
-
-The pipeline is pickled separately *inside* the header, so the header can be read and checked
-(format, version, scikit-learn version) before any scikit-learn object is unpickled: a model
-from another scikit-learn release is refused with a message saying how to retrain, instead of
-failing somewhere inside unpickling. Like every pickle, only load model files you trust.
+Model files (``save_model`` / ``load_model``) use the shared format of
+:mod:`framing.models.modelfile` with ``format`` ``"framing-sentence-model"`` and the fields
+``labels: [negative, positive]``, ``positive_label``, ``trained_on: {file, sha256, n}``.
+The header is checked (kind, format version, scikit-learn version) before anything is
+unpickled. Like every pickle, only load model files you trust.
 """
 
 from __future__ import annotations
@@ -31,13 +26,11 @@ import csv
 import hashlib
 import io
 import os
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import joblib
 import numpy as np
 import sklearn
 from scipy.special import expit
@@ -49,16 +42,12 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from framing.models.features import LoadedFeatures
+from framing.models.modelfile import FORMAT_VERSION, ModelFormatError, read_model_file, write_model_file
 
 FORMAT = "framing-sentence-model"
-FORMAT_VERSION = 1
 POSITIVE_NAMES = ("loaded", "1", "true", "yes", "positive", "biased")
 RANDOM_STATE = 0
 MAX_CHAR_FEATURES = 40_000  # bounds the model file and the vocabulary lookups
-
-
-class ModelFormatError(ValueError):
-    """A file is not a framing sentence model, or one this installation cannot use."""
 
 
 # -- data ---------------------------------------------------------------------------------
@@ -115,6 +104,18 @@ def make_data(texts: Sequence[str], labels: Sequence[str], positive: str | None 
     return LabelledData(tuple(texts), tuple(labels), negative_label, positive_label, rule, **source)
 
 
+def open_csv(path: Path, wanted: Sequence[tuple[str, str]]) -> tuple[csv.DictReader, str]:
+    """A ``DictReader`` over a UTF-8 CSV file (a BOM is allowed) and the file's SHA-256; every
+    ``(column, option)`` in ``wanted`` must be in the header (the error names the option)."""
+    raw = path.read_bytes()
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    columns = reader.fieldnames or []
+    for column, option in wanted:
+        if column not in columns:
+            raise ValueError(f"{path}: no column {column!r} ({option}); columns: {', '.join(columns) or 'none'}")
+    return reader, hashlib.sha256(raw).hexdigest()
+
+
 def read_labelled(
     path: str | os.PathLike,
     text_column: str = "text",
@@ -123,12 +124,7 @@ def read_labelled(
 ) -> LabelledData:
     """Read a CSV of labelled sentences (header row; other columns are ignored)."""
     path = Path(path)
-    raw = path.read_bytes()
-    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
-    columns = reader.fieldnames or []
-    for wanted, option in ((text_column, "--text-column"), (label_column, "--label-column")):
-        if wanted not in columns:
-            raise ValueError(f"{path}: no column {wanted!r} ({option}); columns: {', '.join(columns) or 'none'}")
+    reader, sha256 = open_csv(path, [(text_column, "--text-column"), (label_column, "--label-column")])
     texts, labels = [], []
     for row in reader:
         text, label = (row.get(text_column) or "").strip(), (row.get(label_column) or "").strip()
@@ -142,7 +138,7 @@ def read_labelled(
     if not texts:
         raise ValueError(f"{path}: no labelled rows")
     try:
-        return make_data(texts, labels, positive, source=str(path), sha256=hashlib.sha256(raw).hexdigest())
+        return make_data(texts, labels, positive, source=str(path), sha256=sha256)
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
 
@@ -386,10 +382,7 @@ class EvaluationReport:
     def format(self) -> str:
         """A plain-text table (what ``framing evaluate`` prints)."""
         lines = [f"{self.method} on {self.n} sentences (positive label: {self.positive_label})", ""]
-        width = max(9, *(len(c.label) for c in self.classes))
-        lines.append(f"{'label':<{width}}  precision  recall     f1  support")
-        for c in self.classes:
-            lines.append(f"{c.label:<{width}}  {c.precision:9.3f}  {c.recall:6.3f}  {c.f1:5.3f}  {c.support:7d}")
+        lines += score_table(self.classes)
         lines.append("")
         lines.append(f"macro-F1  {self.macro_f1:.3f}")
         lines.append(f"accuracy  {self.accuracy:.3f}")
@@ -397,6 +390,34 @@ class EvaluationReport:
             folds = ", ".join(f"{f:.3f}" for f in self.fold_macro_f1)
             lines.append(f"macro-F1 per fold: {self.fold_mean:.3f} ± {self.fold_std:.3f} (folds: {folds})")
         return "\n".join(lines)
+
+
+def score_table(classes: Sequence[ClassScores], heading: str = "label") -> list[str]:
+    """Per-class precision / recall / F1 / support as aligned plain-text lines."""
+    width = max(9, len(heading), *(len(c.label) for c in classes))
+    lines = [f"{heading:<{width}}  precision  recall     f1  support"]
+    for c in classes:
+        lines.append(f"{c.label:<{width}}  {c.precision:9.3f}  {c.recall:6.3f}  {c.f1:5.3f}  {c.support:7d}")
+    return lines
+
+
+def out_of_fold(
+    template: Pipeline,
+    texts: Sequence[str],
+    y: np.ndarray,
+    splits: Any,
+    fold_score: Any,
+) -> tuple[np.ndarray, list[float]]:
+    """Out-of-fold predictions of clones of ``template`` over ``splits`` (train, test index
+    pairs), and ``fold_score(y_true, y_pred)`` of each fold."""
+    texts = np.asarray(texts, dtype=object)
+    predicted = np.zeros_like(y)
+    folds = []
+    for train_index, test_index in splits:
+        pipeline = clone(template).fit(list(texts[train_index]), y[train_index])
+        predicted[test_index] = pipeline.predict(list(texts[test_index]))
+        folds.append(float(fold_score(y[test_index], predicted[test_index])))
+    return predicted, folds
 
 
 def _report(method: str, data: LabelledData, predicted: np.ndarray, folds: Sequence[float] = ()) -> EvaluationReport:
@@ -436,71 +457,45 @@ def cross_validate(data: LabelledData, k: int = 5, **params: Any) -> EvaluationR
     smallest = min(data.counts().values())
     if smallest < k:
         raise ValueError(f"{k}-fold cross-validation needs at least {k} sentences of each label; the smallest class has {smallest}")
-    texts, y = np.asarray(data.texts, dtype=object), data.y
-    predicted = np.zeros_like(y)
-    folds = []
-    template = build_pipeline(**params)
-    for train_index, test_index in StratifiedKFold(k, shuffle=True, random_state=RANDOM_STATE).split(texts, y):
-        pipeline = clone(template).fit(list(texts[train_index]), y[train_index])
-        predicted[test_index] = pipeline.predict(list(texts[test_index]))
-        folds.append(f1_score(y[test_index], predicted[test_index], average="macro", labels=[0, 1], zero_division=0))
+    y = data.y
+    splits = StratifiedKFold(k, shuffle=True, random_state=RANDOM_STATE).split(np.zeros(len(y)), y)
+    predicted, folds = out_of_fold(
+        build_pipeline(**params),
+        data.texts,
+        y,
+        splits,
+        lambda truth, guess: f1_score(truth, guess, average="macro", labels=[0, 1], zero_division=0),
+    )
     return _report(f"{k}-fold cross-validation", data, predicted, folds)
 
 
 # -- the model file -----------------------------------------------------------------------
 
 
+RETRAIN = "framing train --data FILE.csv -o MODEL"
+
+
 def save_model(model: TrainedModel, path: str | os.PathLike) -> None:
-    header = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+    fields = {
         "framing_version": model.framing_version,
         "sklearn_version": model.sklearn_version,
         "labels": list(model.labels),
         "positive_label": model.positive_label,
         "trained_on": dict(model.trained_on),
-        "pipeline": pickle.dumps(model.pipeline, protocol=pickle.HIGHEST_PROTOCOL),
     }
-    joblib.dump(header, path, compress=("zlib", 6))
-
-
-def _minor(version: str) -> tuple[str, ...]:
-    return tuple(str(version).split(".")[:2])
+    write_model_file(path, FORMAT, model.pipeline, fields)
 
 
 def load_model(source: str | os.PathLike | BinaryIO, *, name: str | None = None) -> TrainedModel:
     """Read a model written by :func:`save_model`; :class:`ModelFormatError` if unusable."""
-    from framing import __version__
-
     name = name or str(getattr(source, "name", source))
+    header, pipeline = read_model_file(source, FORMAT, name=name, retrain=RETRAIN)
     try:
-        header = joblib.load(source)
-    except (OSError, FileNotFoundError):
-        raise
-    except Exception as error:  # noqa: BLE001 - anything unreadable is "not a model file"
-        raise ModelFormatError(
-            f"{name} is not a framing sentence model (cannot read it: {type(error).__name__}); "
-            f"train one with `framing train --data FILE.csv -o MODEL`"
-        ) from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise ModelFormatError(f"{name} is not a framing sentence model (no {FORMAT!r} header)")
-    saved_by = f"framing {header.get('framing_version', '?')} / scikit-learn {header.get('sklearn_version', '?')}"
-    this = f"framing {__version__} / scikit-learn {sklearn.__version__}"
-    retrain = "retrain with `framing train --data FILE.csv -o MODEL`"
-    if header.get("format_version") != FORMAT_VERSION:
-        raise ModelFormatError(
-            f"{name}: model format version {header.get('format_version')!r} is not supported (this framing reads "
-            f"version {FORMAT_VERSION}); the model was saved by {saved_by}; this is {this} — {retrain}"
-        )
-    if _minor(header.get("sklearn_version", "")) != _minor(sklearn.__version__):
-        raise ModelFormatError(f"{name}: model was saved by {saved_by}; this is {this} — {retrain}")
-    try:
-        pipeline = pickle.loads(header["pipeline"])
         negative, positive = header["labels"]
     except Exception as error:  # noqa: BLE001
-        raise ModelFormatError(f"{name}: damaged model ({type(error).__name__}: {error}); {retrain}") from None
-    if not isinstance(pipeline, Pipeline) or positive != header.get("positive_label"):
-        raise ModelFormatError(f"{name}: damaged model (no pipeline or inconsistent labels); {retrain}")
+        raise ModelFormatError(f"{name}: damaged model ({type(error).__name__}: {error}); retrain with `{RETRAIN}`") from None
+    if positive != header.get("positive_label"):
+        raise ModelFormatError(f"{name}: damaged model (inconsistent labels); retrain with `{RETRAIN}`")
     return TrainedModel(
         pipeline=pipeline,
         negative_label=negative,

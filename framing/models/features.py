@@ -41,27 +41,65 @@ from sklearn.utils.validation import check_is_fitted
 from framing.lexicons import Table, load_table
 from framing.segment import TOKEN_RE, is_word
 
-__all__ = ["LoadedFeatures"]
+__all__ = ["LoadedFeatures", "SentenceFeatures"]
 
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{1,200})[\"“”«»„]|(?<!\w)['‘]([^'‘’]{1,60})['’](?!\w)")
 _QUOTE_MARKS = set("\"“”«»„")
 
 
-def _check_raw_documents(X: Any, method: str) -> list[str]:
+def _check_raw_documents(X: Any, method: str, owner: str = "LoadedFeatures") -> list[str]:
     """An iterable of sentences as a list; refuse one string or bytes (a common mistake)."""
     if isinstance(X, (str, bytes)):
         raise ValueError(
-            f"LoadedFeatures.{method}: iterable over raw text sentences expected, "
+            f"{owner}.{method}: iterable over raw text sentences expected, "
             f"{type(X).__name__} object received; wrap a single sentence in a list"
         )
     documents = list(X)
     for i, doc in enumerate(documents):
         if not isinstance(doc, str):
-            raise TypeError(f"LoadedFeatures.{method}: sentence {i} is {type(doc).__name__}, expected str")
+            raise TypeError(f"{owner}.{method}: sentence {i} is {type(doc).__name__}, expected str")
     return documents
 
 
-class LoadedFeatures(TransformerMixin, BaseEstimator):
+class SentenceFeatures(TransformerMixin, BaseEstimator):
+    """What the sentence feature transformers share: the raw-text input check, fitted feature
+    names, string input tags, and pickling without the compiled (rebuildable) parts.
+
+    Subclasses set ``feature_names_`` in ``fit``, name the attributes that are rebuilt rather
+    than pickled in ``_TRANSIENT``, and rebuild them in ``_rebuild`` (called after unpickling).
+    """
+
+    _TRANSIENT: tuple[str, ...] = ()
+
+    def _documents(self, X: Any, method: str) -> list[str]:
+        return _check_raw_documents(X, method, type(self).__name__)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        check_is_fitted(self, "feature_names_")
+        return self.feature_names_.copy()
+
+    def _rebuild(self) -> None:
+        """Rebuild the ``_TRANSIENT`` attributes of a fitted, unpickled transformer."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        for name in self._TRANSIENT:
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        if "feature_names_" in state:
+            self._rebuild()
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+class LoadedFeatures(SentenceFeatures):
     """Lexicon, sentiment and punctuation features of sentences (see the module docstring).
 
     Parameters
@@ -73,6 +111,8 @@ class LoadedFeatures(TransformerMixin, BaseEstimator):
         Add VADER's compound/positive/negative scores (the slowest features).
     """
 
+    _TRANSIENT = ("matcher_", "_vader_analyzer")
+
     def __init__(self, *, lexicon: str | os.PathLike | Table | None = None, use_vader: bool = True) -> None:
         self.lexicon = lexicon
         self.use_vader = use_vader
@@ -80,7 +120,7 @@ class LoadedFeatures(TransformerMixin, BaseEstimator):
     # -- fitting --------------------------------------------------------------------------
 
     def fit(self, X: Iterable[str], y: Any = None) -> LoadedFeatures:
-        _check_raw_documents(X, "fit")
+        self._documents(X, "fit")
         if not isinstance(self.use_vader, (bool, np.bool_)):
             raise ValueError(f"use_vader must be True or False, not {self.use_vader!r}")
         if self.lexicon is None:
@@ -111,15 +151,11 @@ class LoadedFeatures(TransformerMixin, BaseEstimator):
         self.feature_names_ = np.asarray(names, dtype=object)
         return self
 
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        check_is_fitted(self, "feature_names_")
-        return self.feature_names_.copy()
-
     # -- transforming ---------------------------------------------------------------------
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         check_is_fitted(self, "feature_names_")
-        return sp.csr_matrix(self.dense_rows(_check_raw_documents(X, "transform")))
+        return sp.csr_matrix(self.dense_rows(self._documents(X, "transform")))
 
     def dense_rows(self, documents: list[str]) -> np.ndarray:
         """``transform`` as a dense array, for a fitted transformer and a checked list of str
@@ -165,25 +201,10 @@ class LoadedFeatures(TransformerMixin, BaseEstimator):
             vader = self._vader_analyzer = SentimentIntensityAnalyzer()
         return vader
 
-    # -- pickling: keep the lexicon table, rebuild the compiled matcher and VADER -------------
+    # -- pickling: the lexicon table is kept, the compiled matcher and VADER are rebuilt -------
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
-        state = dict(state)
-        state.pop("matcher_", None)
-        state.pop("_vader_analyzer", None)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        if "lexicon_" in state:
-            self.matcher_ = _build_matcher(self.lexicon_)
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
+    def _rebuild(self) -> None:
+        self.matcher_ = _build_matcher(self.lexicon_)
 
 
 def _build_matcher(table: Table) -> Any:

@@ -1,0 +1,232 @@
+"""Frames: which frames an article puts its story in, from lexicon cues (and a trained model).
+
+Two schemes, each with fixed slugs (see ``docs/frames.md``): the 15 dimensions of the Policy
+Frames Codebook (``pfc``; Boydstun et al. 2014) and the 5 generic news frames of Semetko &
+Valkenburg 2000 (``generic``). A cue evokes a frame; it does not prove the article adopts it.
+
+Cues
+----
+Each sentence's tokens go through one compiled matcher holding both frame lexicons
+(:mod:`framing.framelex`; shipped ``frames_pfc.tsv`` / ``frames_generic.tsv`` plus user tables
+of the same name). A match yields one span per frame its term is listed under:
+``{start, end, text, term, frame, scheme, weight, voice}``, ``voice`` being ``quoted`` when the
+cue lies inside a level-0 quotation (``doc.quote_at``), else ``author``.
+
+Article figures, per scheme
+---------------------------
+- ``cue_mass[f]``: the summed weight of the cues of frame ``f``;
+- ``shares[f]`` = ``cue_mass[f] / sum(cue_mass)`` (all 0 when the article has no cue; else
+  they sum to 1);
+- ``sentence_shares[f]``: the share of the article's sentences with at least one cue of ``f``
+  (these do not sum to 1: a sentence may evoke several frames, or none);
+- ``dominant``: the frame with the largest share (ties: larger sentence share, then codebook
+  order), None without cues; ``evidence``: the ``EVIDENCE_SENTENCES`` sentences with the most
+  cue mass for the dominant frame, as spans, so a reader can check the call.
+
+Model figures
+-------------
+When a frames model is available (the shipped ``framing/models/frames_default.joblib``, or one
+given to ``Resources(frames_model=...)``), every sentence is scored in one batched
+``predict_proba`` call, and ``model`` holds the per-frame mean probability over sentences
+(``shares``, which need not sum to 1), the share of sentences with probability >= 0.5, and the
+frame with the highest mean. Lexicon-based and model-based figures are kept apart
+(``pfc``/``generic`` vs ``model``) and named apart in ``figures()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from framing.analyzers import Analyzer, register
+from framing.analyzers.sentiment import quoted_share
+from framing.document import Document
+from framing.framelex import FRAMES, SCHEMES, FrameCue, frame_lexicon
+
+EVIDENCE_SENTENCES = 3
+MODEL_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSpan:
+    start: int
+    end: int
+    text: str
+    frame: str
+    scheme: str  # "pfc" or "generic"
+    weight: float
+    voice: str  # "author" or "quoted"
+    term: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSentence:
+    start: int
+    end: int
+    text: str
+    weight: float  # the sentence's cue mass for the frame
+    voice: str
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSentence:
+    start: int
+    end: int
+    voice: str
+    pfc: Mapping[str, float]  # cue mass per frame, frames with cues only
+    generic: Mapping[str, float]
+    probabilities: Mapping[str, float]  # the model's, per frame; empty without a model
+
+
+@dataclass(frozen=True)
+class SchemeFrames:
+    """Lexicon-based frame figures of one scheme (see the module docstring)."""
+
+    frames: tuple[str, ...]
+    cue_mass: Mapping[str, float]
+    shares: Mapping[str, float]
+    sentence_shares: Mapping[str, float]
+    dominant: str | None
+    evidence: tuple[EvidenceSentence, ...]
+
+
+@dataclass(frozen=True)
+class ModelFrames:
+    """Model-based frame figures (mean predicted probability per frame over sentences)."""
+
+    model: str
+    threshold: float
+    frames: tuple[str, ...]
+    shares: Mapping[str, float]  # mean probability per frame
+    sentence_shares: Mapping[str, float]  # share of sentences with probability >= threshold
+    dominant: str | None
+
+
+@dataclass(frozen=True)
+class FramesResult:
+    lexicons: Mapping[str, str]
+    spans: tuple[FrameSpan, ...]
+    sentences: tuple[FrameSentence, ...]
+    pfc: SchemeFrames
+    generic: SchemeFrames
+    model: ModelFrames | None = None
+
+    def figures(self) -> dict[str, float | int | str]:
+        row: dict[str, float | int | str] = {}
+        for scheme in SCHEMES:
+            figures: SchemeFrames = getattr(self, scheme)
+            for frame in FRAMES[scheme]:
+                row[f"frames_{scheme}_{frame}_share"] = figures.shares[frame]
+            row[f"frames_{scheme}_dominant"] = figures.dominant or ""
+        if self.model is not None:
+            for frame in self.model.frames:
+                row[f"frames_model_{frame}_mean_probability"] = self.model.shares[frame]
+            row["frames_model_dominant"] = self.model.dominant or ""
+        return row
+
+
+def _dominant(frames: Sequence[str], shares: Mapping[str, float], tiebreak: Mapping[str, float]) -> str | None:
+    best = max(frames, key=lambda f: (shares[f], tiebreak[f], -frames.index(f)), default=None)
+    return best if best is not None and shares[best] > 0 else None
+
+
+def _cue_mass(found: Sequence[FrameCue], scheme: str) -> dict[str, float]:
+    """Summed cue weight per frame of ``scheme`` (frames with cues only)."""
+    out: dict[str, float] = {}
+    for c in found:
+        if c.scheme == scheme:
+            out[c.frame] = out.get(c.frame, 0.0) + c.weight
+    return out
+
+
+def _scheme_figures(
+    scheme: str, doc: Document, per_sentence: Sequence[Mapping[str, float]], voices: Sequence[str]
+) -> SchemeFrames:
+    frames = FRAMES[scheme]
+    mass = dict.fromkeys(frames, 0.0)
+    sentences_with = dict.fromkeys(frames, 0)
+    for here in per_sentence:
+        for frame, weight in here.items():
+            mass[frame] += weight
+            sentences_with[frame] += 1
+    total = sum(mass.values())
+    n = len(doc.sentences)
+    shares = {f: (mass[f] / total if total else 0.0) for f in frames}
+    sentence_shares = {f: (sentences_with[f] / n if n else 0.0) for f in frames}
+    dominant = _dominant(frames, shares, sentence_shares)
+    evidence: tuple[EvidenceSentence, ...] = ()
+    if dominant is not None:
+        ranked = sorted(
+            (i for i, here in enumerate(per_sentence) if dominant in here), key=lambda i: (-per_sentence[i][dominant], i)
+        )[:EVIDENCE_SENTENCES]
+        evidence = tuple(
+            EvidenceSentence(
+                doc.sentences[i].start,
+                doc.sentences[i].end,
+                doc.text[doc.sentences[i].start : doc.sentences[i].end],
+                per_sentence[i][dominant],
+                voices[i],
+            )
+            for i in ranked
+        )
+    return SchemeFrames(frames, mass, shares, sentence_shares, dominant, evidence)
+
+
+def _model_figures(model: Any, texts: Sequence[str]) -> tuple[ModelFrames, list[dict[str, float]]]:
+    frames = tuple(model.frames)
+    probabilities = model.predict_proba(texts)  # one batched call per document
+    n = len(texts)
+    shares = {f: (float(probabilities[:, j].mean()) if n else 0.0) for j, f in enumerate(frames)}
+    sentence_shares = {f: (float((probabilities[:, j] >= MODEL_THRESHOLD).mean()) if n else 0.0) for j, f in enumerate(frames)}
+    per_sentence = [{f: float(p) for f, p in zip(frames, row, strict=True)} for row in probabilities]
+    figures = ModelFrames(
+        model.describe(), MODEL_THRESHOLD, frames, shares, sentence_shares, _dominant(frames, shares, sentence_shares)
+    )
+    return figures, per_sentence
+
+
+def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = None) -> FramesResult:
+    text = doc.text
+    lexicon = frame_lexicon(resources)
+    cues = [lexicon.find_in_tokens(text, tokens) for tokens in doc.sentence_tokens()]
+    voices = ["quoted" if quoted_share(doc, s.start, s.end) >= 0.5 else "author" for s in doc.sentences]
+    spans = tuple(
+        FrameSpan(
+            c.start, c.end, text[c.start : c.end], c.frame, c.scheme, c.weight,
+            "author" if doc.quote_at(c.start) is None else "quoted", c.term,
+        )
+        for found in cues
+        for c in found
+    )  # fmt: skip
+
+    model = resources.frames_model()
+    model_figures, probabilities = None, [{} for _ in doc.sentences]
+    if model is not None:
+        model_figures, probabilities = _model_figures(model, [text[s.start : s.end] for s in doc.sentences])
+
+    masses = {scheme: [_cue_mass(found, scheme) for found in cues] for scheme in SCHEMES}
+    sentences = tuple(
+        FrameSentence(span.start, span.end, voice, pfc, generic, probs)
+        for span, voice, pfc, generic, probs in zip(
+            doc.sentences, voices, masses["pfc"], masses["generic"], probabilities, strict=True
+        )
+    )
+    return FramesResult(
+        lexicons=lexicon.versions(),
+        spans=spans,
+        sentences=sentences,
+        pfc=_scheme_figures("pfc", doc, masses["pfc"], voices),
+        generic=_scheme_figures("generic", doc, masses["generic"], voices),
+        model=model_figures,
+    )
+
+
+ANALYZER = register(
+    Analyzer(
+        name="frames",
+        version="1",
+        analyze=analyze,
+        description="frame cues (Policy Frames Codebook and generic news frames), frame shares, dominant frame",
+    )
+)

@@ -1,0 +1,1 @@
+"""Golden files: analyzer output on the seed articles, regenerated only on purpose and reviewed."""

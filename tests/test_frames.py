@@ -1,0 +1,389 @@
+"""Frames: cue spans on real seed sentences, article shares and dominant frame, the multi-label
+classifier's estimator contract, the model file, the CLI, and the shipped model."""
+
+from __future__ import annotations
+
+import io
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+
+from framing import analyzers as registry
+from framing.cli import main
+from framing.document import Document
+from framing.framelex import FRAMES, FrameLexicon
+from framing.lexicons import load_table
+from framing.models import classifier as loaded_classifier
+from framing.models import frames as F
+from framing.models.modelfile import ModelFormatError
+from framing.pipeline import Resources, analyze
+from framing.results import to_jsonable
+from framing.segment import token_spans
+
+FIXTURE = Path(__file__).parent / "fixtures" / "frames_seed_sentences.csv"
+LOADED_FIXTURE = Path(__file__).parent / "fixtures" / "seed_sentences_labelled.csv"
+
+# Real seed sentences (verbatim) and a frame each one evokes, read by hand.
+SEED_CUES = [
+    ("Xii and Putin also said they'll increase bilateral trade in their own currencies, bypassing the dollar.",
+     "economic", {"trade", "currencies", "dollar"}),
+    ("America has become nervous about a possible military alliance between Russia and China, although both "
+     "countries have repeatedly stressed that they do not seek it.", "security_defense", {"military alliance"}),
+    ("Taking this step is in response to the Biden regime's threat to disconnect Russia from the Brussels-based "
+     "SWIFT financial system.", "economic", {"financial"}),
+    ("They prioritize world peace, stability, cooperative relations with other nations and compliance with the "
+     "rule of law.", "legality", {"rule of law"}),
+    ("Despite this year’s change in US political leadership, Western opposition to China and Russia has grown "
+     "stronger.", "political", {"political leadership"}),
+    ("The two countries also vowed to “counter the politicization of culture, attempts at ‘cancelling the "
+     "culture’ of certain countries and peoples.", "cultural_identity", {"culture"}),
+    ("Despite the negative impact of the COVID-19 pandemic, trade turnover between China and Russia exceeded "
+     "$100 billion for the third year in a row.", "health_safety", {"pandemic"}),
+    ("On June 28, Chinese President Xi Jinping met with Russian President Vladimir Putin via videoconference.",
+     None, set()),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> FrameLexicon:
+    return FrameLexicon.shipped()
+
+
+@pytest.fixture(scope="module")
+def fixture_data() -> F.MultiLabelData:
+    return F.read_multilabel(FIXTURE, label_column="pfc", min_positives=3)
+
+
+# -- cues on real sentences -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "frame", "words"), SEED_CUES)
+def test_seed_sentences_evoke_their_frame(lexicon, sentence, frame, words):
+    cues = lexicon.find_in_tokens(sentence, token_spans(sentence))
+    found = {sentence[c.start : c.end].lower() for c in cues if c.scheme == "pfc" and c.frame == frame}
+    assert words <= found
+    if frame is None:
+        assert not [c for c in cues if c.scheme == "pfc" and c.frame not in ("external_regulation", "political")]
+
+
+def test_one_term_cues_several_frames_in_one_pass(lexicon):
+    text = "The sanctions hurt."
+    cues = lexicon.find_in_tokens(text, token_spans(text))
+    frames = {(c.scheme, c.frame) for c in cues if text[c.start : c.end] == "sanctions"}
+    assert {("pfc", "economic"), ("pfc", "external_regulation")} <= frames
+
+
+def test_unknown_frame_in_a_lexicon_is_refused(tmp_path):
+    path = tmp_path / "bad.tsv"
+    path.write_text(
+        "# name: frames-pfc\n# version: t\n# source: written for the tests\n# license: CC0\n"
+        "# columns: term, frame, weight, match, note\nterm\tframe\tweight\tmatch\tnote\ntariff\teconomy\t0.9\texact\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"unknown pfc frame 'economy'; expected one of economic, capacity_resources"):
+        FrameLexicon({"pfc": load_table(path)})
+
+
+# -- the analyzer ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_results(seed_docs):
+    resources = Resources()
+    return {k: analyze(doc, analyzers=["frames"], resources=resources).analyses["frames"] for k, doc in seed_docs.items()}
+
+
+def test_registered_under_frames():
+    assert "frames" in registry.names()
+
+
+def test_cue_spans_round_trip_and_carry_voice(seed_docs, seed_results):
+    for key, result in seed_results.items():
+        doc = seed_docs[key]
+        assert result.spans
+        for span in result.spans:
+            assert doc.text[span.start : span.end] == span.text
+            assert span.scheme in FRAMES and span.frame in FRAMES[span.scheme]
+            assert span.voice == ("author" if doc.quote_at(span.start) is None else "quoted")
+            assert 0 < span.weight <= 1
+
+
+def test_quoted_cues_are_marked_quoted(seed_docs, seed_results):
+    # seed 001: Ryabkov's words "need(s) to barricade (itself) against the US financial and economic system"
+    doc, result = seed_docs["001"], seed_results["001"]
+    (financial,) = {s for s in result.spans if s.text == "financial" and s.scheme == "pfc" and "barricade" in doc.text[s.start - 80 : s.start]}
+    assert financial.voice == "quoted"
+
+
+def test_shares_sum_to_one_and_dominant_has_evidence(seed_docs, seed_results):
+    for key, result in seed_results.items():
+        doc = seed_docs[key]
+        for scheme in ("pfc", "generic"):
+            figures = getattr(result, scheme)
+            assert set(figures.shares) == set(FRAMES[scheme])
+            assert sum(figures.shares.values()) == pytest.approx(1.0)
+            assert figures.dominant == max(figures.shares, key=figures.shares.get)
+            assert figures.evidence
+            for sentence in figures.evidence:
+                assert doc.text[sentence.start : sentence.end] == sentence.text
+                masses = [s for s in result.sentences if s.start == sentence.start]
+                assert getattr(masses[0], scheme)[figures.dominant] == pytest.approx(sentence.weight)
+            weights = [e.weight for e in figures.evidence]
+            assert weights == sorted(weights, reverse=True)
+            assert all(0 <= v <= 1 for v in figures.sentence_shares.values())
+
+
+def test_seed_002_on_international_relations_is_external_regulation(seed_results):
+    assert seed_results["002"].pfc.dominant == "external_regulation"
+
+
+def test_article_without_cues_has_zero_shares_and_no_dominant():
+    doc = Document.from_text("Hello there.\n", id="plain")
+    result = analyze(doc, analyzers=["frames"], resources=Resources()).analyses["frames"]
+    assert result.spans == () and result.pfc.dominant is None and result.pfc.evidence == ()
+    assert sum(result.pfc.shares.values()) == 0
+    assert result.figures()["frames_pfc_dominant"] == ""
+
+
+def test_figures_and_json_expose_what_the_report_needs(seed_results):
+    result = seed_results["001"]
+    figures = result.figures()
+    for frame in FRAMES["pfc"]:
+        assert figures[f"frames_pfc_{frame}_share"] == result.pfc.shares[frame]
+    for frame in FRAMES["generic"]:
+        assert f"frames_generic_{frame}_share" in figures
+    assert figures["frames_pfc_dominant"] == result.pfc.dominant
+    assert figures["frames_generic_dominant"] == result.generic.dominant
+    data = to_jsonable(result)
+    for scheme in ("pfc", "generic"):
+        assert set(data[scheme]) >= {"shares", "dominant", "evidence"}
+        assert {"start", "end", "text"} <= set(data[scheme]["evidence"][0])
+
+
+def test_model_figures_are_separate_and_per_sentence(seed_docs, seed_results):
+    result = seed_results["001"]
+    assert result.model is not None  # the shipped model
+    frames = result.model.frames
+    for sentence in result.sentences:
+        assert set(sentence.probabilities) == set(frames)
+        assert all(0 <= p <= 1 for p in sentence.probabilities.values())
+    for frame in frames:
+        mean = np.mean([s.probabilities[frame] for s in result.sentences])
+        assert result.model.shares[frame] == pytest.approx(mean)
+        assert result.figures()[f"frames_model_{frame}_mean_probability"] == pytest.approx(mean)
+
+
+# -- FrameFeatures: the estimator contract -------------------------------------------------------
+
+
+def test_init_only_stores_parameters_and_clone_keeps_them():
+    features = F.FrameFeatures(schemes=("pfc",), cap=None)
+    assert features.get_params() == {"lexicons": None, "schemes": ("pfc",), "cap": None}
+    assert not [a for a in vars(features) if a.endswith("_")]
+    assert clone(features).get_params() == features.get_params()
+    with pytest.raises(TypeError):
+        F.FrameFeatures(None)  # type: ignore[misc]
+
+
+def test_bad_parameters_are_refused_in_fit():
+    with pytest.raises(ValueError, match="unknown frame scheme 'media'"):
+        F.FrameFeatures(schemes=("media",)).fit(["x"])
+    with pytest.raises(ValueError, match="cap must be None or a positive number"):
+        F.FrameFeatures(cap=-1).fit(["x"])
+    with pytest.raises(ValueError, match="lexicons must be None or a mapping"):
+        F.FrameFeatures(lexicons=["a"]).fit(["x"])
+
+
+def test_feature_names_match_transform_width_and_values(fixture_data):
+    features = F.FrameFeatures().fit(fixture_data.texts)
+    names = list(features.get_feature_names_out())
+    matrix = features.transform(fixture_data.texts)
+    assert matrix.shape == (len(fixture_data), len(names)) == (len(fixture_data), 15 + 5 + 1)
+    row = features.transform([SEED_CUES[0][0]]).toarray()[0]
+    assert row[names.index("pfc:economic")] == 1.0  # three economic cues, capped at 1
+    assert row[names.index("frames:any")] == 1.0
+    assert row[names.index("pfc:other")] == 0.0
+
+
+@pytest.mark.parametrize("method", ["fit", "transform", "fit_transform"])
+def test_a_single_string_is_refused(method):
+    features = F.FrameFeatures()
+    if method == "transform":
+        features.fit(["one sentence"])
+    with pytest.raises(ValueError, match="FrameFeatures.*iterable over raw text sentences expected, str object received"):
+        getattr(features, method)(SEED_CUES[0][0])
+
+
+def test_not_fitted_raises():
+    with pytest.raises(NotFittedError):
+        F.FrameFeatures().transform(["x"])
+    with pytest.raises(NotFittedError):
+        F.FrameFeatures().get_feature_names_out()
+
+
+def test_pickle_round_trip_gives_identical_predictions(fixture_data):
+    features = F.FrameFeatures().fit(fixture_data.texts)
+    restored = pickle.loads(pickle.dumps(features))
+    assert (restored.transform(fixture_data.texts) != features.transform(fixture_data.texts)).nnz == 0
+    pipeline = F.build_pipeline().fit(list(fixture_data.texts), fixture_data.Y)
+    again = pickle.loads(pickle.dumps(pipeline))
+    np.testing.assert_array_equal(again.predict_proba(list(fixture_data.texts)), pipeline.predict_proba(list(fixture_data.texts)))
+
+
+def test_pipeline_and_grid_search(fixture_data):
+    pipeline = Pipeline(
+        [("frames", F.FrameFeatures()), ("clf", OneVsRestClassifier(LogisticRegression(class_weight="balanced")))]
+    )
+    search = GridSearchCV(
+        pipeline,
+        {"frames__cap": [1.0, None], "clf__estimator__C": [0.5, 2.0]},
+        cv=KFold(3, shuffle=True, random_state=0),
+        scoring="f1_micro",
+    )
+    search.fit(list(fixture_data.texts), fixture_data.Y)
+    assert set(search.best_params_) == {"frames__cap", "clf__estimator__C"}
+    assert search.predict([SEED_CUES[0][0]]).shape == (1, len(fixture_data.frames))
+
+
+def test_stacked_predict_proba_equals_the_pipeline(fixture_data):
+    model = F.train(fixture_data)
+    np.testing.assert_allclose(model.predict_proba(fixture_data.texts), model.pipeline.predict_proba(list(fixture_data.texts)))
+
+
+# -- data --------------------------------------------------------------------------------------
+
+
+def test_read_delimited_and_binary_columns_agree(tmp_path, fixture_data):
+    frames = list(fixture_data.frames)
+    binary = tmp_path / "binary.csv"
+    lines = ["sentence," + ",".join(frames)]
+    for text, row in zip(fixture_data.texts, fixture_data.Y, strict=True):
+        lines.append('"' + text.replace('"', '""') + '",' + ",".join(str(v) for v in row))
+    binary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again = F.read_multilabel(binary, "sentence", label_columns=frames, min_positives=3)
+    assert again.frames == fixture_data.frames and again.texts == fixture_data.texts
+    np.testing.assert_array_equal(again.Y, fixture_data.Y)
+
+
+def test_rare_frames_are_dropped_and_named(fixture_data):
+    assert ("political", 2) in fixture_data.dropped and "political" not in fixture_data.frames
+    assert "dropped, fewer than 3 positives" in fixture_data.describe()
+
+
+def test_read_errors_name_the_problem(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("text,economic\na sentence,maybe\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.csv:2: column 'economic' is 'maybe'; expected 0 or 1"):
+        F.read_multilabel(path, label_columns=["economic"], min_positives=0)
+    with pytest.raises(ValueError, match=r"no column 'frames' \(--label-column\)"):
+        F.read_multilabel(path, label_column="frames")
+
+
+def test_iterative_folds_spread_every_frame(fixture_data):
+    folds = F.iterative_folds(fixture_data.Y, 3)
+    assert sorted(np.concatenate(folds)) == list(range(len(fixture_data)))
+    for j, n in enumerate(fixture_data.Y.sum(axis=0)):
+        per_fold = [fixture_data.Y[f, j].sum() for f in folds]
+        assert max(per_fold) - min(per_fold) <= 1, (fixture_data.frames[j], per_fold, n)
+
+
+# -- model files and the CLI -------------------------------------------------------------------
+
+
+def test_save_and_load_round_trip(tmp_path, fixture_data):
+    model = F.train(fixture_data)
+    path = tmp_path / "frames.joblib"
+    F.save_model(model, path)
+    loaded = F.load_model(path)
+    assert loaded.frames == fixture_data.frames and loaded.trained_on["n"] == len(fixture_data)
+    np.testing.assert_array_equal(loaded.predict_proba(fixture_data.texts), model.predict_proba(fixture_data.texts))
+
+
+def test_models_of_the_other_kind_are_refused_clearly(tmp_path, fixture_data):
+    frames_model = tmp_path / "frames.joblib"
+    F.save_model(F.train(fixture_data), frames_model)
+    with pytest.raises(ModelFormatError, match=r"is a frames model .*not a loaded-sentence model; use it with --task frames"):
+        loaded_classifier.load_model(frames_model)
+    with pytest.raises(ModelFormatError, match=r"is a loaded-sentence model .*not a frames model; use it with --task loaded"):
+        F.load_model(_shipped_loaded_model(), name="loaded_default.joblib")
+    with pytest.raises(ModelFormatError, match="is not a framing frames model"):
+        F.load_model(FIXTURE)
+
+
+def _shipped_loaded_model() -> io.BytesIO:
+    from importlib import resources
+
+    return io.BytesIO(resources.files("framing.models").joinpath("loaded_default.joblib").read_bytes())
+
+
+def test_cli_round_trip_on_a_delimited_column(tmp_path, capsys):
+    model = tmp_path / "m.joblib"
+    args = ["--task", "frames", "--data", str(FIXTURE), "--label-column", "pfc", "--delimiter", ";"]
+    assert main(["train", *args, "--min-positives", "3", "-o", str(model)]) == 0
+    assert "dropped, fewer than 3 positives" in capsys.readouterr().out
+    assert main(["evaluate", *args, "--model", str(model)]) == 0
+    out = capsys.readouterr().out
+    assert "held-out evaluation on 34 sentences" in out and "micro-F1" in out and "macro-F1" in out
+    assert "economic" in out and "external_regulation" in out
+    assert main(["evaluate", *args, "--min-positives", "3", "--cv", "3"]) == 0
+    assert "3-fold cross-validation" in capsys.readouterr().out
+    assert main(["evaluate", *args, "--lexicon-only"]) == 0
+    assert "lexicon-only detection" in capsys.readouterr().out
+
+
+def test_cli_round_trip_on_binary_columns(tmp_path, capsys):
+    data = tmp_path / "binary.csv"
+    data.write_text(
+        "text,economic,security_defense\n"
+        + "".join(f'"{t}",1,0\n' for t in ["Trade in roubles grew.", "The dollar fell.", "Prices rose again.", "Investment slowed."])
+        + "".join(f'"{t}",0,1\n' for t in ["The army moved.", "Troops crossed the border.", "Missiles were tested.", "The alliance drilled."]),
+        encoding="utf-8",
+    )  # written for the tests
+    model = tmp_path / "m.joblib"
+    args = ["--task", "frames", "--data", str(data), "--label-column", "economic,security_defense"]
+    assert main(["train", *args, "--min-positives", "2", "-o", str(model)]) == 0
+    assert main(["evaluate", *args, "--model", str(model)]) == 0
+    out = capsys.readouterr().out
+    assert "held-out evaluation on 8 sentences, 2 frames" in out
+
+
+def test_cli_wrong_model_kind_is_an_error_message(tmp_path):
+    stderr = io.StringIO()
+    args = ["evaluate", "--task", "frames", "--data", str(FIXTURE), "--label-column", "pfc", "--model"]
+    assert main([*args, "framing/models/loaded_default.joblib"], stderr=stderr) == 1
+    assert "is a loaded-sentence model" in stderr.getvalue() and "--task loaded" in stderr.getvalue()
+
+
+def test_task_loaded_stays_the_default(tmp_path, capsys):
+    model = tmp_path / "m.joblib"
+    assert main(["train", "--data", str(LOADED_FIXTURE), "-o", str(model)]) == 0
+    assert loaded_classifier.load_model(model).positive_label == "loaded"
+
+
+# -- the shipped model -------------------------------------------------------------------------
+
+
+def test_the_shipped_model_names_its_training_data():
+    model = F.load_default_model()
+    assert model.trained_on["file"] == "corpus/annotations/frames_sentences.csv"
+    assert model.trained_on["n"] >= 300
+    assert set(model.frames) <= set(FRAMES["pfc"])
+
+
+def test_the_shipped_model_on_unseen_sentences():
+    # Written for the tests (not in the gold): one economic, one military sentence.
+    economic, military = F.load_default_model().predict_proba(
+        ["Exports of grain rose by a fifth and the central bank cut interest rates.",
+         "Warships and fighter jets held exercises near the disputed strait."]
+    )  # fmt: skip
+    frames = F.load_default_model().frames
+    assert economic[frames.index("economic")] > 0.5 > military[frames.index("economic")]
+    assert military[frames.index("security_defense")] > 0.5 > economic[frames.index("security_defense")]

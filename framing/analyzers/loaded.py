@@ -65,7 +65,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from framing.analyzers import Analyzer, register
@@ -143,6 +143,13 @@ class LoadedResult:
     quoted: VoiceFigures
     overall: VoiceFigures
     loaded_score: float
+    # The lexicon matcher's own output per sentence (before the month and negation rules), so
+    # that loaded_sentences can reuse it instead of matching the same tokens again. Not part of
+    # the JSON record: the spans above are the evidence.
+    lexicon_matches: tuple[tuple[LexiconMatch, ...], ...] = field(default=(), repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "lexicon_matches"}
 
     def figures(self) -> dict[str, float | int]:
         row: dict[str, float | int] = {
@@ -337,6 +344,7 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
 
     spans: list[LoadedSpan] = []
     per_sentence: list[list[LoadedSpan]] = []
+    raw_matches: list[tuple[LexiconMatch, ...]] = []
     words = {"author": 0, "quoted": 0}
     scare_by_start = {q.start: q for q in scare_quotes}
     # Level-0 quotations never overlap, so they are sorted by both content start and end: the
@@ -368,7 +376,8 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
                             SCARE_QUOTE_WEIGHT, "author", False, True, SCARE_QUOTE,
                         )
                     )
-        for match in matcher.find_in_tokens(text, tokens):
+        raw_matches.append(tuple(matcher.find_in_tokens(text, tokens)))
+        for match in raw_matches[-1]:
             index = bisect_right(starts, match.start) - 1
             if _is_month(text, tokens, index, match):
                 continue
@@ -405,6 +414,7 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
         quoted=figures["quoted"],
         overall=overall,
         loaded_score=summary_score(author.weighted_per_1000, author.vader_mean_abs_compound),
+        lexicon_matches=tuple(raw_matches),
     )
 
 

@@ -187,16 +187,28 @@ class TrainedModel:
     # The compiled fast scorer (or False when the pipeline has another shape), built on first use.
     _scorer: Any = field(default=None, init=False, repr=False, compare=False)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probability of the positive label for each text (one batched call)."""
+    def predict_proba(self, texts: Sequence[str], *, lexicon_matches: Sequence[Sequence[Any]] | None = None) -> np.ndarray:
+        """Probability of the positive label for each text (one batched call).
+
+        ``lexicon_matches``: optionally, for each text, the matches of :meth:`lexicon` already
+        found in it (a caller that has matched the same lexicon saves matching again); ignored
+        when the pipeline is not one the fast path compiles."""
         texts = list(texts)
         if not texts:
             return np.zeros(0)
+        if self._compiled():
+            return self._scorer.predict_proba(texts, lexicon_matches)
+        return self.pipeline.predict_proba(texts)[:, 1]
+
+    def lexicon(self) -> Any:
+        """The lexicon ``Table`` the model's ``LoadedFeatures`` was fitted with, when the fast
+        path uses one (and so can take ``lexicon_matches``); else None."""
+        return self._scorer.lexicon() if self._compiled() else None
+
+    def _compiled(self) -> bool:
         if self._scorer is None:
             object.__setattr__(self, "_scorer", _LinearScorer.compile(self.pipeline) or False)
-        if self._scorer:
-            return self._scorer.predict_proba(texts)
-        return self.pipeline.predict_proba(texts)[:, 1]
+        return bool(self._scorer)
 
     def predict(self, texts: Sequence[str], threshold: float = 0.5) -> list[str]:
         return [self.positive_label if p >= threshold else self.negative_label for p in self.predict_proba(texts)]
@@ -266,14 +278,20 @@ class _LinearScorer:
             return None
         return cls(blocks, float(np.asarray(clf.intercept_).ravel()[0]))
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
+    def lexicon(self) -> Any:
+        tables = [t.lexicon_ for kind, t, _ in self._blocks if kind == "loaded"]
+        return tables[0] if len(tables) == 1 else None
+
+    def predict_proba(self, texts: list[str], lexicon_matches: Sequence[Sequence[Any]] | None = None) -> np.ndarray:
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise TypeError(f"sentence {i} is {type(text).__name__}, expected str")
+        if lexicon_matches is not None and (len(lexicon_matches) != len(texts) or self.lexicon() is None):
+            raise ValueError(f"lexicon_matches: expected one sequence per text ({len(texts)}) for a model with one lexicon")
         decision = np.full(len(texts), self._intercept)
         for b, (kind, transformer, coef) in enumerate(self._blocks):
             if kind == "loaded":
-                decision += transformer.dense_rows(texts) @ coef
+                decision += transformer.dense_rows(texts, lexicon_matches) @ coef
             else:
                 decision += self._tfidf_dot(b, transformer, coef, texts)
         return expit(decision)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -157,9 +157,13 @@ class LoadedFeatures(SentenceFeatures):
         check_is_fitted(self, "feature_names_")
         return sp.csr_matrix(self.dense_rows(self._documents(X, "transform")))
 
-    def dense_rows(self, documents: list[str]) -> np.ndarray:
+    def dense_rows(self, documents: list[str], matches: Sequence[Sequence[Any]] | None = None) -> np.ndarray:
         """``transform`` as a dense array, for a fitted transformer and a checked list of str
-        (what :class:`framing.models.classifier.TrainedModel` calls on its fast path)."""
+        (what :class:`framing.models.classifier.TrainedModel` calls on its fast path).
+
+        ``matches``: for each document, the matches of ``lexicon_`` already found in it (objects
+        with ``category`` and ``weight``, as :class:`framing.lexmatch.LexiconMatcher` returns),
+        used instead of matching again."""
         width = len(self.feature_names_)
         rows = np.zeros((len(documents), width), dtype=np.float64)
         index = {c: i for i, c in enumerate(self.categories_)}
@@ -170,13 +174,13 @@ class LoadedFeatures(SentenceFeatures):
             tokens = [m.span() for m in TOKEN_RE.finditer(text)]
             words = [w for w in (text[s:e] for s, e in tokens) if is_word(w)]
             per10 = 10.0 / max(len(words), 1)
-            matches = self.matcher_.find_in_tokens(text, tokens)
-            for match in matches:
+            found = self.matcher_.find_in_tokens(text, tokens) if matches is None else matches[r]
+            for match in found:
                 col = index.get(match.category)
                 if col is not None:
                     row[2 * col] += per10
                     row[2 * col + 1] += float(match.weight) * per10
-            row[n_lex] = 1.0 if matches else 0.0
+            row[n_lex] = 1.0 if found else 0.0
             col = n_lex + 1
             if vader is not None:
                 scores = vader.polarity_scores(text)

@@ -300,31 +300,32 @@ class _LinearScorer:
         """Each text's TF-IDF row (as ``vectorizer.transform`` makes it) dotted with ``coef``."""
         vocabulary = vectorizer.vocabulary_
         analyze = self._analyzers[b]
-        rows: list[int] = []
         columns: list[int] = []
+        lengths: list[int] = []  # n-gram occurrences per text
         if vectorizer.analyzer == "char_wb":
             cache = self._word_cache[b]
             if len(cache) > self._WORD_CACHE_SIZE:
                 cache.clear()
-            for r, text in enumerate(texts):
+            for text in texts:
                 before = len(columns)
                 for word in text.lower().split():
                     found = cache.get(word)
                     if found is None:
                         found = cache[word] = [vocabulary[g] for g in analyze(word) if g in vocabulary]
                     columns.extend(found)
-                rows.extend([r] * (len(columns) - before))
+                lengths.append(len(columns) - before)
         else:
-            for r, text in enumerate(texts):
+            for text in texts:
                 found = [vocabulary[g] for g in analyze(text) if g in vocabulary]
                 columns.extend(found)
-                rows.extend([r] * len(found))
+                lengths.append(len(found))
         if not columns:
             return np.zeros(len(texts))
         # One (row, column) key per n-gram occurrence; unique keys with counts are the
         # sentence-by-vocabulary count matrix in coordinate form.
         width = len(vocabulary)
-        keys, counts = np.unique(np.asarray(rows, dtype=np.int64) * width + np.asarray(columns), return_counts=True)
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        keys, counts = np.unique(rows * width + np.array(columns, dtype=np.int64), return_counts=True)
         row, column = np.divmod(keys, width)
         values = counts.astype(np.float64)
         if vectorizer.sublinear_tf:

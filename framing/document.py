@@ -9,8 +9,8 @@ because not every analyzer needs them. The text is never modified, so for every 
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import starmap
 from collections.abc import Mapping
+from itertools import starmap
 from types import MappingProxyType
 from typing import Any
 

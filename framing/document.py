@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping
+from itertools import starmap
 from types import MappingProxyType
 from typing import Any
 
@@ -118,8 +119,7 @@ class Document:
         """Tokens grouped by sentence, parallel to :attr:`sentences`."""
         if self._sentence_tokens is None:
             self._sentence_tokens = [
-                tuple(Span(s, e) for s, e in token_spans(self.text, sent.start, sent.end))
-                for sent in self.sentences
+                tuple(starmap(Span, token_spans(self.text, sent.start, sent.end))) for sent in self.sentences
             ]
         return self._sentence_tokens
 

@@ -64,7 +64,10 @@ class _Entry:
 
 def normalise(word: str) -> str:
     """The lookup form of a word: lower case, curly apostrophes as ``'``."""
-    return word.lower().translate(_APOSTROPHES)
+    word = word.lower()
+    # str.translate with a dict table costs a lookup per character; the apostrophes it maps are
+    # not ASCII, so the (usual) ASCII word needs no translation at all.
+    return word if word.isascii() else word.translate(_APOSTROPHES)
 
 
 @lru_cache(maxsize=65536)
@@ -151,21 +154,28 @@ class LexiconMatcher:
         return self.find_in_tokens(text, token_spans(text, start, end))
 
     def find_in_tokens(self, text: str, tokens: Sequence[Any]) -> list[LexiconMatch]:
-        """Matches over already computed tokens: ``(start, end)`` pairs or ``Span``-likes."""
-        spans = [(t.start, t.end) if hasattr(t, "start") else (t[0], t[1]) for t in tokens]
+        """Matches over already computed tokens: all ``(start, end)`` pairs or all ``Span``-likes."""
+        # One kind of token per call (as every caller passes): decide the kind once, not per token.
+        if tokens and hasattr(tokens[0], "start"):
+            spans = [(t.start, t.end) for t in tokens]
+        else:
+            spans = [(t[0], t[1]) for t in tokens]
         words = [normalise(text[s:e]) for s, e in spans]
         out: list[LexiconMatch] = []
+        starts = self._starts
         i = 0
         while i < len(spans):
-            found = self._longest(words, i)
+            word = words[i]
+            # Most words start no term: one cached lookup rules them out before the search.
+            found = self._longest(words, i) if starts(word) else None
             if found is not None:
                 length, entry = found
                 out.append(LexiconMatch(spans[i][0], spans[i + length - 1][1], entry.term, entry.category, entry.weight))
                 i += length
                 continue
-            s, e = spans[i]
-            if any(h in words[i] for h in HYPHENS):
-                parts = _parts(text, s, e)
+            # isalnum() is one C call and is true for most words, which then cannot hold a hyphen.
+            if not word.isalnum() and any(h in word for h in HYPHENS):
+                parts = _parts(text, *spans[i])
                 if len(parts) > 1:
                     out.extend(self.find_in_tokens(text, parts))
             i += 1

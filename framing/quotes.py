@@ -17,6 +17,7 @@ Conventions handled on purpose:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from framing.spans import Diagnostic, Quotation
@@ -26,6 +27,7 @@ SINGLE_MARKS = frozenset("'‘’‹›")
 OPENING_ONLY = frozenset("“„«‘‹")
 CLOSING_ONLY = frozenset("”»’›")
 _OPENING_CONTEXT = frozenset("([{—–-/:")
+_MARK = re.compile("[" + re.escape("".join(sorted(DOUBLE_MARKS | SINGLE_MARKS))) + "]")
 
 
 @dataclass
@@ -66,13 +68,14 @@ def find_quotations(
                 i = lo + 1
             else:  # pragma: no cover - unreachable: stack is emptied at paragraph end otherwise
                 stack.clear()
-        while i < hi:
-            ch = text[i]
+        # Only quotation marks change the state: jump from one to the next with the regex
+        # engine instead of stepping through every character of the paragraph in Python.
+        for mark in _MARK.finditer(text, i, hi):
+            i, ch = mark.start(), mark.group()
             if ch in DOUBLE_MARKS:
                 _double_mark(text, i, lo, ch, stack, quotations, diagnostics)
-            elif ch in SINGLE_MARKS and not _is_apostrophe(text, i, lo):
+            elif not _is_apostrophe(text, i, lo):
                 _single_mark(text, i, lo, ch, stack, quotations, diagnostics)
-            i += 1
 
         if stack:
             next_first = _first_char(text, paragraphs, index + 1)

@@ -33,6 +33,7 @@ from framing.models.classifier import (
 )
 from framing.models.features import LoadedFeatures
 from framing.pipeline import Resources, analyze
+from framing.results import to_jsonable
 
 FIXTURE = Path(__file__).parent / "fixtures" / "seed_sentences_labelled.csv"
 
@@ -375,3 +376,98 @@ def test_analyzer_on_a_document_without_sentences():
     doc = Document.from_text("", id="empty")
     result = analyze(doc, analyzers=["loaded_sentences"], resources=Resources()).analyses["loaded_sentences"]
     assert result.sentences == () and result.figures()["loaded_sentences_share"] == 0.0
+
+
+# -- the fast scoring path ------------------------------------------------------------------
+
+# Written for the tests: inputs at the edges of the TF-IDF arithmetic (no n-gram in the
+# vocabulary, only punctuation, runs of whitespace, Greek final sigma, dotted capital I, a word
+# repeated so counts exceed 1).
+EDGE_SENTENCES = (
+    "",
+    "   ",
+    "!!! ??? ...",
+    "Qxzv wqpf",
+    "ΟΔΟΣ Σ and the   regime\tregime regime’s “lies”",
+    "İstanbul’s mayor said: hegemony, HEGEMONY, hegemony!",
+)
+
+
+def _seed_sentences(seed_docs) -> list[str]:
+    return [doc.text[s.start : s.end] for doc in seed_docs.values() for s in doc.sentences]
+
+
+def test_fast_path_equals_the_pipeline_on_the_shipped_model(shipped, seed_docs):
+    texts = [*_seed_sentences(seed_docs), *EDGE_SENTENCES, WRITTEN_LOADED, WRITTEN_PLAIN]
+    fast = shipped.predict_proba(texts)
+    assert shipped._scorer, "the shipped pipeline should compile to the fast scorer"
+    np.testing.assert_allclose(fast, shipped.pipeline.predict_proba(texts)[:, 1], rtol=0, atol=1e-12)
+    # a second call goes through the per-word n-gram cache and must give the same numbers
+    np.testing.assert_array_equal(shipped.predict_proba(texts), fast)
+
+
+def test_fast_path_equals_the_pipeline_with_other_tfidf_settings(data):
+    model = train(data, features__words__sublinear_tf=False, features__chars__use_idf=False)
+    texts = [*data.texts, *EDGE_SENTENCES]
+    fast = model.predict_proba(texts)
+    assert model._scorer
+    np.testing.assert_allclose(fast, model.pipeline.predict_proba(texts)[:, 1], rtol=0, atol=1e-12)
+
+
+def test_a_pipeline_of_another_shape_is_scored_by_scikit_learn(data):
+    model = train(data, features__chars__analyzer="char", features__words__binary=True)
+    texts = [*data.texts, *EDGE_SENTENCES]
+    probabilities = model.predict_proba(texts)
+    assert model._scorer is False
+    np.testing.assert_array_equal(probabilities, model.pipeline.predict_proba(texts)[:, 1])
+
+
+def test_fast_path_refuses_non_strings(shipped):
+    with pytest.raises(TypeError, match="sentence 1 is int"):
+        shipped.predict_proba(["fine", 3])
+
+
+# -- loaded_sentences reuses the loaded analyzer's lexicon matches ---------------------------
+
+# Written for the tests: a user lexicon row that matches words of every seed article.
+USER_LEXICON = TINY_LEXICON.replace("hegemony\tpejorative\t0.8\tstem\n", "president\tpejorative\t0.8\tstem\n")
+
+
+def _sentence_probabilities(doc, resources, analyzers):
+    result = analyze(doc, analyzers=analyzers, resources=resources).analyses["loaded_sentences"]
+    return np.array([s.probability for s in result.sentences])
+
+
+def test_loaded_sentences_reuses_the_loaded_matches_with_the_same_result(seed_docs):
+    from framing.analyzers import loaded_sentences
+
+    resources = Resources()
+    for doc in seed_docs.values():
+        prior = {"loaded": analyze(doc, analyzers=["loaded"], resources=resources).analyses["loaded"]}
+        model = resources.sentence_model()
+        assert loaded_sentences._reusable_matches(doc, resources, model, prior) is not None
+        np.testing.assert_array_equal(
+            _sentence_probabilities(doc, resources, ["loaded", "loaded_sentences"]),
+            _sentence_probabilities(doc, resources, ["loaded_sentences"]),
+        )
+
+
+def test_matches_of_a_user_extended_lexicon_are_not_reused(seed_docs, tmp_path):
+    from framing.analyzers import loaded_sentences
+
+    path = tmp_path / "user.tsv"
+    path.write_text(USER_LEXICON, encoding="utf-8")
+    resources = Resources(lexicon_files=[path])
+    doc = seed_docs["002"]
+    prior = {"loaded": analyze(doc, analyzers=["loaded"], resources=resources).analyses["loaded"]}
+    assert any(m.term == "president" for sentence in prior["loaded"].lexicon_matches for m in sentence)
+    assert loaded_sentences._reusable_matches(doc, resources, resources.sentence_model(), prior) is None
+    np.testing.assert_array_equal(
+        _sentence_probabilities(doc, resources, ["loaded", "loaded_sentences"]),
+        _sentence_probabilities(doc, Resources(), ["loaded_sentences"]),
+    )
+
+
+def test_raw_lexicon_matches_stay_out_of_the_json_record(seed_docs):
+    result = analyze(seed_docs["001"], analyzers=["loaded"], resources=Resources()).analyses["loaded"]
+    assert result.lexicon_matches and "lexicon_matches" not in to_jsonable(result)

@@ -63,9 +63,9 @@ lexical 0.88). V adds a floor of ~0.07-0.1 even for neutral news. See ``docs/loa
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from framing.analyzers import Analyzer, register
@@ -143,6 +143,13 @@ class LoadedResult:
     quoted: VoiceFigures
     overall: VoiceFigures
     loaded_score: float
+    # The lexicon matcher's own output per sentence (before the month and negation rules), so
+    # that loaded_sentences can reuse it instead of matching the same tokens again. Not part of
+    # the JSON record: the spans above are the evidence.
+    lexicon_matches: tuple[tuple[LexiconMatch, ...], ...] = field(default=(), repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "lexicon_matches"}
 
     def figures(self) -> dict[str, float | int]:
         row: dict[str, float | int] = {
@@ -337,24 +344,40 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
 
     spans: list[LoadedSpan] = []
     per_sentence: list[list[LoadedSpan]] = []
+    raw_matches: list[tuple[LexiconMatch, ...]] = []
     words = {"author": 0, "quoted": 0}
     scare_by_start = {q.start: q for q in scare_quotes}
-    for tokens in doc.sentence_tokens():
+    # Level-0 quotations never overlap, so they are sorted by both content start and end: the
+    # last one opening before a sentence ends is the only one that can reach into it. Sentences
+    # that no quotation reaches (most of them) count their words as the author's without
+    # looking up every token's voice, and hold no scare quote.
+    outer = [q for q in doc.quotations if q.level == 0]
+    outer_starts = [q.content_start for q in outer]
+
+    def any_quote_in(start: int, end: int) -> bool:
+        index = bisect_left(outer_starts, end) - 1
+        return index >= 0 and outer[index].content_end > start
+
+    for sentence, tokens in zip(doc.sentences, doc.sentence_tokens(), strict=True):
         found: list[LoadedSpan] = []
         starts = [t.start for t in tokens]
-        for token in tokens:
-            if is_word(text[token.start : token.end]):
-                words[voice_at(token.start)[0]] += 1
-            quote = scare_by_start.get(token.start)
-            if quote is not None:
-                found.append(
-                    LoadedSpan(
-                        quote.start, quote.end, text[quote.start : quote.end], SCARE_QUOTE,
-                        normalise(text[quote.content_start : quote.content_end].strip()),
-                        SCARE_QUOTE_WEIGHT, "author", False, True, SCARE_QUOTE,
+        if not any_quote_in(sentence.start, sentence.end):
+            words["author"] += sum(1 for t in tokens if is_word(text[t.start : t.end]))
+        else:
+            for token in tokens:
+                if is_word(text[token.start : token.end]):
+                    words[voice_at(token.start)[0]] += 1
+                quote = scare_by_start.get(token.start)
+                if quote is not None:
+                    found.append(
+                        LoadedSpan(
+                            quote.start, quote.end, text[quote.start : quote.end], SCARE_QUOTE,
+                            normalise(text[quote.content_start : quote.content_end].strip()),
+                            SCARE_QUOTE_WEIGHT, "author", False, True, SCARE_QUOTE,
+                        )
                     )
-                )
-        for match in matcher.find_in_tokens(text, tokens):
+        raw_matches.append(tuple(matcher.find_in_tokens(text, tokens)))
+        for match in raw_matches[-1]:
             index = bisect_right(starts, match.start) - 1
             if _is_month(text, tokens, index, match):
                 continue
@@ -391,6 +414,7 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
         quoted=figures["quoted"],
         overall=overall,
         loaded_score=summary_score(author.weighted_per_1000, author.vader_mean_abs_compound),
+        lexicon_matches=tuple(raw_matches),
     )
 
 

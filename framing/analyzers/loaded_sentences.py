@@ -60,10 +60,33 @@ def share(probabilities: list[float], threshold: float = THRESHOLD) -> LoadedSha
     return LoadedShare(n, sum(p >= threshold for p in probabilities) / n, sum(probabilities) / n)
 
 
+def _reusable_matches(doc: Document, resources: Any, model: Any, prior: Any) -> Any:
+    """The ``loaded`` analyzer's lexicon matches per sentence, when it ran on this document with
+    exactly the lexicon the model was trained with (same rows, same order, so the same matcher
+    over the same sentence tokens finds the same matches); else None, and the model matches."""
+    loaded = (prior or {}).get("loaded")
+    matches = getattr(loaded, "lexicon_matches", None)
+    if not matches or len(matches) != len(doc.sentences):
+        return None
+
+    def same_lexicon() -> bool:
+        trained = model.lexicon()
+        return trained is not None and _match_rows(trained) == _match_rows(resources.table("loaded"))
+
+    return matches if resources.memo("loaded_sentences:same-lexicon", same_lexicon) else None
+
+
+def _match_rows(table: Any) -> list[tuple[str, str, float, str]]:
+    """What ``LexiconMatcher.from_table`` compiles from a table's rows."""
+    return [(r["term"], r["category"], float(r["weight"]), r["match"] or "exact") for r in table.rows]
+
+
 def analyze(doc: Document, resources: Any, prior: Any = None) -> LoadedSentencesResult:
     model = resources.sentence_model()
     spans = doc.sentences
-    probabilities = model.predict_proba([doc.text[s.start : s.end] for s in spans])
+    probabilities = model.predict_proba(
+        [doc.text[s.start : s.end] for s in spans], lexicon_matches=_reusable_matches(doc, resources, model, prior)
+    )
     sentences = tuple(
         SentenceProbability(
             span.start,

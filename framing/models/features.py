@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -155,7 +155,15 @@ class LoadedFeatures(SentenceFeatures):
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         check_is_fitted(self, "feature_names_")
-        documents = self._documents(X, "transform")
+        return sp.csr_matrix(self.dense_rows(self._documents(X, "transform")))
+
+    def dense_rows(self, documents: list[str], matches: Sequence[Sequence[Any]] | None = None) -> np.ndarray:
+        """``transform`` as a dense array, for a fitted transformer and a checked list of str
+        (what :class:`framing.models.classifier.TrainedModel` calls on its fast path).
+
+        ``matches``: for each document, the matches of ``lexicon_`` already found in it (objects
+        with ``category`` and ``weight``, as :class:`framing.lexmatch.LexiconMatcher` returns),
+        used instead of matching again."""
         width = len(self.feature_names_)
         rows = np.zeros((len(documents), width), dtype=np.float64)
         index = {c: i for i, c in enumerate(self.categories_)}
@@ -164,15 +172,15 @@ class LoadedFeatures(SentenceFeatures):
         for r, text in enumerate(documents):
             row = rows[r]
             tokens = [m.span() for m in TOKEN_RE.finditer(text)]
-            words = [text[s:e] for s, e in tokens if is_word(text[s:e])]
+            words = [w for w in (text[s:e] for s, e in tokens) if is_word(w)]
             per10 = 10.0 / max(len(words), 1)
-            matches = self.matcher_.find_in_tokens(text, tokens)
-            for match in matches:
+            found = self.matcher_.find_in_tokens(text, tokens) if matches is None else matches[r]
+            for match in found:
                 col = index.get(match.category)
                 if col is not None:
                     row[2 * col] += per10
                     row[2 * col + 1] += float(match.weight) * per10
-            row[n_lex] = 1.0 if matches else 0.0
+            row[n_lex] = 1.0 if found else 0.0
             col = n_lex + 1
             if vader is not None:
                 scores = vader.polarity_scores(text)
@@ -182,10 +190,12 @@ class LoadedFeatures(SentenceFeatures):
             row[col + 1] = math.log1p(text.count("!"))
             row[col + 2] = math.log1p(text.count("?"))
             if words:
-                letters = [w for w in words if sum(ch.isalpha() for ch in w) >= 2]
-                row[col + 3] = sum(w.isupper() for w in letters) / len(words)
+                # isupper() first: it is one C call and false for nearly every word, so the
+                # letter count (>= 2 letters: "LIES", "NATO", not "I" or "A") runs only for capitals.
+                caps = sum(1 for w in words if w.isupper() and sum(ch.isalpha() for ch in w) >= 2)
+                row[col + 3] = caps / len(words)
                 row[col + 4] = sum(w[:1].isupper() for w in words[1:]) / len(words)
-        return sp.csr_matrix(rows)
+        return rows
 
     def _vader(self) -> Any:
         vader = getattr(self, "_vader_analyzer", None)

@@ -296,7 +296,7 @@ def test_report_for_the_seed_corpus(seed_records, tmp_path):
     for outlet in ("Stephen Lendman", "New Eastern Outlook", "EIRNS", "Wiki (unidentified)"):
         assert f"<tr><td>{outlet}</td>" in page
     assert "(n=1)" in page and re.search(r"\d\.\d\d \[\d\.\d\d, \d\.\d\d\]", page)
-    assert "<svg" in page and page.count('<figure id="chart-') == len(paths.charts) == 5
+    assert "<svg" in page and page.count('<figure id="chart-') == len(paths.charts) == 7  # 5 + 2 frames charts
     assert "Not available" not in page
     assert no_external_references(page) == []
     assert page.count('<article class="article"') == 5

@@ -511,3 +511,15 @@ def test_frames_section_renders_table_charts_evidence_and_methods(seed_records, 
 def test_report_without_frames_says_so(sentiment_records, tmp_path):
     page = build_report(sentiment_records, tmp_path).html.read_text(encoding="utf-8")
     assert "Not available (analyzer frames not run)." in page
+
+
+def test_a_same_event_pair_is_shown_with_its_frame_differences(tmp_path):
+    text = seed_text(seed_id("001"))
+    shortened = "\n\n".join(p for k, p in enumerate(text.split("\n\n")) if k % 3 != 1)
+    records = [as_article("orig", "Outlet A", text), as_article("copy", "Outlet B", shortened)]
+    paths = build_report(records, tmp_path, n_boot=100)
+    section = paths.html.read_text(encoding="utf-8").split('id="same-event"', 1)[1].split("</section>", 1)[0]
+    assert section.count('<div class="event-pair">') == 1
+    assert re.search(r"similarity 0\.\d\d", section) and '<table class="pair">' in section
+    assert re.search(r"<td>[+-]0\.\d\d <span class=\"meta\">\(Outlet [AB] more\)</span></td>", section)
+    assert "(similarity 0." in paths.markdown.read_text(encoding="utf-8")

@@ -58,6 +58,12 @@ ANALYZER_OF_PREFIX = (("vader", "sentiment"), ("loaded_sentence", "classifier"),
                       ("sources", "sources"), ("attribution", "attribution"), ("unattributed", "attribution"))
 
 
+def without_frames(figures: Iterable[str]) -> list[str]:
+    """The figures outside the frames section (all of them when only frames were scored)."""
+    figures = list(figures)
+    return [f for f in figures if not agg.is_frame_figure(f)] or figures
+
+
 def frame_name(slug: str) -> str:
     return slug.replace("_", " ")
 
@@ -176,7 +182,7 @@ class Comparison:
     def _make_charts(self, top: int) -> None:
         counts = self.outlets["n"] if not self.outlets.empty else pd.Series(dtype=int)
         labels = {f: figure_label(f) for f in self.z.columns}
-        shown = agg.headline_figures(self.z.columns)
+        shown = agg.headline_figures(without_frames(self.z.columns))
         planned = [
             ("Figures per outlet (standardized)", "any analyzer",
              lambda: ch.heatmap(self.outlets, self.z[shown], labels, top=top)),
@@ -359,7 +365,7 @@ def frames_context(comp: Comparison, texts: Mapping[str, str], limit_outlets: in
 def render_html(comp: Comparison, *, title: str, max_appendix: int = 50, chart_top: int = ch.TOP_OUTLETS) -> str:
     outlets = comp.outlets
     figures = agg.outlet_figures(outlets)
-    table_figures = agg.headline_figures(figures, MAX_TABLE_FIGURES)
+    table_figures = agg.headline_figures(without_frames(figures), MAX_TABLE_FIGURES)
     rows = []
     for outlet, row in outlets.head(MAX_TABLE_OUTLETS).iterrows():
         values = row.to_dict()
@@ -452,7 +458,7 @@ def _md_cell(value: Any) -> str:
 
 def render_markdown(comp: Comparison, *, title: str, chart_files: Mapping[str, str]) -> str:
     outlets = comp.outlets
-    figures = agg.headline_figures(agg.outlet_figures(outlets), MAX_TABLE_FIGURES)
+    figures = agg.headline_figures(without_frames(agg.outlet_figures(outlets)), MAX_TABLE_FIGURES)
     lines = [f"# {title}", "",
              f"{len(comp.articles)} articles from {len(outlets)} outlets. Analyzers in the results: "
              f"{', '.join(comp.analyzers) or 'none'}. The full report with highlighted evidence is report.html; "

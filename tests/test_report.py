@@ -21,12 +21,14 @@ from framing.report import ArticleView, OutletComparison, build_report, highligh
 from framing.report.aggregate import (
     article_table,
     bootstrap_interval,
+    frame_table,
     outlet_evidence,
     outlet_seed,
     outlet_table,
     speaker_shares,
     standardized,
 )
+from framing.report.events import SIMILARITY_THRESHOLD, same_event_pairs
 from framing.report.highlight import Mark, highlight, segments
 from framing.report.render import interval_text
 
@@ -296,7 +298,7 @@ def test_report_for_the_seed_corpus(seed_records, tmp_path):
     for outlet in ("Stephen Lendman", "New Eastern Outlook", "EIRNS", "Wiki (unidentified)"):
         assert f"<tr><td>{outlet}</td>" in page
     assert "(n=1)" in page and re.search(r"\d\.\d\d \[\d\.\d\d, \d\.\d\d\]", page)
-    assert "<svg" in page and page.count('<figure id="chart-') == len(paths.charts) == 5
+    assert "<svg" in page and page.count('<figure id="chart-') == len(paths.charts) == 7  # 5 + 2 frames charts
     assert "Not available" not in page
     assert no_external_references(page) == []
     assert page.count('<article class="article"') == 5
@@ -380,3 +382,144 @@ def test_cli_report_scores_a_corpus_first(tmp_path):
     assert main(["report", str(corpus), "-o", str(out), "--quiet", "--title", "T"]) == 0
     assert len(Path(out / "scores.jsonl").read_text(encoding="utf-8").splitlines()) == 1
     assert "<h1>T</h1>" in (out / "report.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def frame_record(rid: str, outlet: str, pfc: dict[str, float]) -> dict:
+    """A scores record with PFC frame shares only (written for the tests); all-zero = no cue."""
+    return record(rid, outlet, 100, **{f"frames_pfc_{f}_share": v for f, v in pfc.items()})
+
+
+@st.composite
+def frame_article_sets(draw):
+    n = draw(st.integers(1, 20))
+    rows = []
+    for i in range(n):
+        outlet = draw(st.sampled_from(["A", "B", "Ω"]))
+        masses = draw(st.lists(st.floats(0, 5, allow_nan=False, width=32), min_size=3, max_size=3))
+        total = sum(masses)
+        shares = [m / total if total else 0.0 for m in masses]
+        rows.append(frame_record(f"a{i}", outlet, dict(zip(("economic", "legality", "other"), shares, strict=True))))
+    return rows
+
+
+@settings(max_examples=40, deadline=None)
+@given(frame_article_sets(), st.randoms(use_true_random=False))
+def test_frame_table_does_not_depend_on_article_order(records, shuffler):
+    shuffled = list(records)
+    shuffler.shuffle(shuffled)
+    tables = []
+    for rows in (records, shuffled):
+        articles = article_table(rows)
+        tables.append(frame_table(outlet_table(articles, n_boot=200), articles, "pfc"))
+    for part in ("means", "low", "high"):
+        pd.testing.assert_frame_equal(getattr(tables[0], part), getattr(tables[1], part))
+    pd.testing.assert_series_equal(tables[0].n, tables[1].n)
+    sums = tables[0].means.sum(axis=1, min_count=1).dropna()
+    assert np.allclose(sums, 1.0)  # outlets' mean shares still sum to 1: no-cue articles are left out
+
+
+def test_article_without_frame_cues_is_left_out_of_the_outlet_frame_shares():
+    rows = [frame_record("a", "A", {"economic": 1.0, "legality": 0.0}),
+            frame_record("b", "A", {"economic": 0.0, "legality": 0.0}),  # no cue at all: 0/0
+            frame_record("c", "A", {"economic": 0.5, "legality": 0.5})]
+    articles = article_table(rows)
+    table = frame_table(outlet_table(articles, n_boot=100), articles, "pfc")
+    assert table.means.loc["A", "economic"] == pytest.approx(0.75)  # not 0.5 (zeros counted)
+    assert table.n["A"] == 2 and list(table.means.columns) == ["economic", "legality"]
+
+
+@pytest.fixture(scope="module")
+def frames_only() -> dict[str, dict]:
+    """Seed texts scored with the frames analyzer only, for the same-event pairing."""
+    out = {}
+    for sid in SEED_IDS:
+        out[sid] = analyze(Document.from_text(seed_text(sid), id=sid), analyzers=["frames"]).to_dict()
+    return out
+
+
+def as_article(rid: str, outlet: str, text: str, date: str = "") -> dict:
+    doc = Document.from_text(text, id=rid, metadata={"outlet": outlet, "title": rid, "date": date})
+    return analyze(doc, analyzers=["frames"]).to_dict()
+
+
+def test_near_duplicates_from_different_outlets_pair_and_unrelated_or_same_outlet_do_not():
+    text = seed_text(seed_id("001"))
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    shortened = "\n\n".join(p for k, p in enumerate(paragraphs) if k % 3 != 1)  # a third of it dropped
+    records = [
+        as_article("orig", "Outlet A", text),
+        as_article("copy-b", "Outlet B", shortened),
+        as_article("copy-a", "Outlet A", shortened),  # the same outlet republishing: never shown
+        as_article("other", "Outlet C", seed_text(seed_id("003"))),  # same subject, another event
+    ]
+    result = same_event_pairs(records)
+    assert [(p.a.id, p.b.id) for p in result.pairs] == [("copy-a", "copy-b"), ("copy-b", "orig")]
+    assert all(p.a.outlet != p.b.outlet for p in result.pairs)
+    assert all(p.similarity >= 0.6 for p in result.pairs)  # 1.0 (identical) and 0.77 (a third dropped)
+    assert result.closest is not None and result.skipped == ""
+    other = [p for p in result.pairs if "other" in (p.a.id, p.b.id)]
+    assert other == []
+    (pair,) = [p for p in result.pairs if p.a.id == "copy-b"]
+    assert pair.differences and all(abs(d.difference) > 0 for d in pair.differences)
+    magnitudes = [abs(d.difference) for d in pair.differences]
+    assert magnitudes == sorted(magnitudes, reverse=True)
+
+
+def test_same_event_pairs_respect_dates_and_the_article_cap():
+    text = seed_text(seed_id("002"))
+    near = [as_article("x", "Outlet A", text, "2021-07-01"), as_article("y", "Outlet B", text, "2021-08-15")]
+    result = same_event_pairs(near)
+    assert result.pairs == () and result.excluded_by_date == 1
+    month_only = [as_article("x", "Outlet A", text, "2021-07"), as_article("y", "Outlet B", text, "2021-08-15")]
+    assert len(same_event_pairs(month_only).pairs) == 1  # a partial date does not exclude
+    capped = same_event_pairs(near, max_articles=1)
+    assert capped.pairs == () and "more than the 1 compared pairwise" in capped.skipped
+
+
+def test_seed_articles_report_different_events_and_do_not_pair(seed_records):
+    result = same_event_pairs(seed_records)
+    assert result.pairs == () and result.articles == 5
+    assert 0.1 < result.closest < SIMILARITY_THRESHOLD
+
+
+def test_frames_section_renders_table_charts_evidence_and_methods(seed_records, tmp_path):
+    paths = build_report(seed_records, tmp_path)
+    page = paths.html.read_text(encoding="utf-8")
+    section = page.split('<section id="frames">', 1)[1].split("</section>", 1)[0]
+    table = section.split('id="frames-pfc"', 1)[1].split("</table>", 1)[0]
+    for outlet in ("Stephen Lendman", "New Eastern Outlook", "EIRNS", "Wiki (unidentified)"):
+        assert f"<tr><td>{outlet}</td>" in table
+    assert re.search(r"0\.\d\d<br><span class=\"ci\">\[0\.\d\d, 0\.\d\d\]</span>", table)  # Lendman, n=2
+    for name in ("frames_pfc", "frames_generic"):
+        svg = section.split(f'<figure id="chart-{name}">', 1)[1].split("</figure>", 1)[0]
+        assert "<svg" in svg and len(re.findall(r"<path\b", svg)) >= 5
+        assert (tmp_path / "charts" / f"{name}.svg").exists()
+    assert "How to read this:" in section
+    assert 'class="frame-cue frame-dominant" title="frame: external regulation (pfc)' in section
+    assert "The pairing is automatic" in section and "No pair of articles from different outlets" in section
+    assert 'id="methods-frames"' in page and "cues evoke a frame" in page.lower()
+    heatmap = (tmp_path / "charts" / "heatmap.svg").read_text(encoding="utf-8")
+    assert "frames_pfc" not in heatmap  # frames stay in their own section
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    assert "## Frames" in markdown and "| Stephen Lendman | 2 (2) | external regulation |" in markdown
+    assert "frames_pfc_economic_share" in pd.read_csv(paths.outlets_csv).columns
+
+
+def test_report_without_frames_says_so(sentiment_records, tmp_path):
+    page = build_report(sentiment_records, tmp_path).html.read_text(encoding="utf-8")
+    assert "Not available (analyzer frames not run)." in page
+
+
+def test_a_same_event_pair_is_shown_with_its_frame_differences(tmp_path):
+    text = seed_text(seed_id("001"))
+    shortened = "\n\n".join(p for k, p in enumerate(text.split("\n\n")) if k % 3 != 1)
+    records = [as_article("orig", "Outlet A", text), as_article("copy", "Outlet B", shortened)]
+    paths = build_report(records, tmp_path, n_boot=100)
+    section = paths.html.read_text(encoding="utf-8").split('id="same-event"', 1)[1].split("</section>", 1)[0]
+    assert section.count('<div class="event-pair">') == 1
+    assert re.search(r"similarity 0\.\d\d", section) and '<table class="pair">' in section
+    assert re.search(r"<td>[+-]0\.\d\d <span class=\"meta\">\(Outlet [AB] more\)</span></td>", section)
+    assert "(similarity 0." in paths.markdown.read_text(encoding="utf-8")

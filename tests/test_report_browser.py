@@ -71,6 +71,15 @@ def test_charts_are_drawn(dumped):
         assert len(re.findall(r"<(?:path|rect|image)\b", body)) >= 5, f"chart {name} has nothing drawn"
 
 
+def test_frames_section_and_its_charts_are_in_the_dom(dumped):
+    dom, _ = dumped
+    section = dom.split('<section id="frames">', 1)[1].split("</section>", 1)[0]
+    for name in ("frames_pfc", "frames_generic"):
+        body = section.split(f'<figure id="chart-{name}">', 1)[1].split("</figure>", 1)[0]
+        assert "<svg" in body and len(re.findall(r"<path\b", body)) >= 5, name
+    assert 'id="frames-pfc"' in section and 'class="frame-cue' in section
+
+
 def test_every_outlet_appears(dumped):
     dom, _ = dumped
     with open(OUTLETS, encoding="utf-8", newline="") as handle:

@@ -16,20 +16,27 @@ Decisions (also printed in the report's methods section):
   1,000 words of all its articles (total matches / total words).
 * Every result is independent of the order of the articles: articles are sorted by
   (outlet, id) and each outlet's random generator is seeded from ``seed`` and the outlet name.
+* Frame shares (``frames_<scheme>_<frame>_share``) are shares of an article's frame-cue weight;
+  in an article without any cue of a scheme they are undefined (0/0, written as 0 by the
+  analyzer) and left out of the outlet's means, so an outlet's shares sum to 1 like an article's.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from framing.framelex import FRAMES
+
+FRAME_SCHEMES = ("pfc", "generic")
 UNKNOWN_OUTLET = "unknown"
 # Columns of the article table that are not figures.
 ID_COLUMNS = ("id", "outlet", "title", "date", "words")
@@ -141,6 +148,7 @@ def article_table(results: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
                 continue
             if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
                 row[key] = np.nan if value is None else float(value)
+        _undefined_frame_shares(row)
         rows.append(row)
     table = pd.DataFrame(rows, columns=list(ID_COLUMNS) if not rows else None)
     if rows:
@@ -149,6 +157,32 @@ def article_table(results: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         table["words"] = pd.to_numeric(table["words"], errors="coerce")
         table = table.sort_values(["outlet", "id"], kind="mergesort").reset_index(drop=True)
     return table
+
+
+def frame_figure(scheme: str, frame: str) -> str:
+    return f"frames_{scheme}_{frame}_share"
+
+
+def is_frame_figure(name: str) -> bool:
+    """The frames analyzer's figures, shown in the report's own frames section."""
+    return name.startswith("frames_")
+
+
+def frames_in(names: Iterable[str], scheme: str) -> list[str]:
+    """The frames of ``scheme`` with a share figure among ``names``, in codebook order."""
+    pattern = re.compile(rf"frames_{re.escape(scheme)}_(.+)_share")
+    found = [m.group(1) for m in map(pattern.fullmatch, names) if m]
+    order = FRAMES.get(scheme, ())
+    return sorted(found, key=lambda f: (order.index(f) if f in order else len(order), f))
+
+
+def _undefined_frame_shares(row: dict[str, Any]) -> None:
+    """Frame shares of a scheme with no cue in the article are 0/0: NaN, not 0."""
+    for scheme in FRAME_SCHEMES:
+        columns = [frame_figure(scheme, f) for f in frames_in(row, scheme)]
+        if columns and all(row[c] == 0.0 for c in columns):
+            for column in columns:
+                row[column] = np.nan
 
 
 def order_figures(names: Iterable[str]) -> list[str]:
@@ -515,3 +549,102 @@ def _verb_context(record: Mapping[str, Any], text: str, a: Mapping[str, Any], wi
         "cue_end": int(a["cue_end"]),
         "speaker": a.get("speaker") or "",
     }
+
+
+# --------------------------------------------------------------------------- frames
+
+
+class FrameTable(NamedTuple):
+    """Outlets × frames of one scheme: mean share over the outlet's articles with cues, and
+    the bootstrap interval (NaN for one article). Frames are ordered by their mean over the
+    outlets (largest first); ``n`` counts the outlet's articles with at least one cue."""
+
+    scheme: str
+    means: pd.DataFrame
+    low: pd.DataFrame
+    high: pd.DataFrame
+    n: pd.Series
+
+    @property
+    def empty(self) -> bool:
+        return self.means.empty
+
+
+def frame_table(outlets: pd.DataFrame, articles: pd.DataFrame, scheme: str) -> FrameTable:
+    """The frames of ``scheme`` from the outlet table (same means and intervals as outlets.csv)."""
+    frames = frames_in(outlet_figures(outlets), scheme)
+    if not frames or outlets.empty:
+        empty = pd.DataFrame()
+        return FrameTable(scheme, empty, empty, empty, pd.Series(dtype=int))
+    columns = [frame_figure(scheme, f) for f in frames]
+
+    def part(suffix: str) -> pd.DataFrame:
+        table = outlets[[c + suffix for c in columns]].astype(float)
+        table.columns = frames
+        return table
+
+    means = part("")
+    order = sorted(frames, key=lambda f: (-np.nan_to_num(means[f].mean(skipna=True)), frames.index(f)))
+    with_cues = articles.assign(_cued=articles[columns].notna().any(axis=1)).groupby("outlet")["_cued"].sum()
+    n = with_cues.reindex(outlets.index).fillna(0).astype(int)
+    return FrameTable(scheme, means[order], part("__low")[order], part("__high")[order], n)
+
+
+def dominant_frame(row: pd.Series) -> str | None:
+    """The frame with the largest mean share (ties: the frame listed first), None without cues."""
+    defined = row.dropna()
+    return str(defined.idxmax()) if not defined.empty and defined.max() > 0 else None
+
+
+def frames_of(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    frames = record.get("frames")
+    return frames if isinstance(frames, Mapping) else {}
+
+
+def frame_evidence(
+    results: Iterable[Mapping[str, Any]], table: FrameTable, *, top_sentences: int = 3
+) -> dict[str, dict[str, Any]]:
+    """Per outlet: its dominant frame (largest mean share in ``table``) and the ``top_sentences``
+    sentences of its articles with the most cue weight for that frame, each with the cue spans
+    of the scheme inside it (so a reader sees which words evoke which frame)."""
+    scheme = table.scheme
+    out: dict[str, dict[str, Any]] = {}
+    for outlet, records in _records_by_outlet(results).items():
+        if table.empty or outlet not in table.means.index:
+            continue
+        dominant = dominant_frame(table.means.loc[outlet])
+        sentences: list[dict[str, Any]] = []
+        agreeing = 0
+        for record in records:
+            frames, text = frames_of(record), record.get("text")
+            figures = frames.get(scheme) if isinstance(frames.get(scheme), Mapping) else {}
+            agreeing += int(dominant is not None and figures.get("dominant") == dominant)
+            if dominant is None or not isinstance(text, str):
+                continue
+            candidates = [
+                (float((s.get(scheme) or {}).get(dominant) or 0.0), s) for s in frames.get("sentences") or ()
+                if isinstance(s, Mapping)
+            ]
+            if not frames.get("sentences") and figures.get("dominant") == dominant:  # older records
+                candidates = [(float(e.get("weight") or 0.0), e) for e in figures.get("evidence") or ()]
+            spans = [s for s in frames.get("spans") or () if isinstance(s, Mapping) and s.get("scheme") == scheme]
+            for weight, sentence in candidates:
+                if weight <= 0:
+                    continue
+                start, end = int(sentence["start"]), int(sentence["end"])
+                sentences.append({
+                    "article": str(record.get("id")),
+                    "title": str((record.get("metadata") or {}).get("title") or ""),
+                    "start": start, "end": end, "text": text[start:end], "weight": weight,
+                    "voice": sentence.get("voice") or "",
+                    "spans": [dict(s) for s in spans if s["start"] >= start and s["end"] <= end],
+                })
+        sentences.sort(key=lambda s: (-s["weight"], s["article"], s["start"]))
+        out[outlet] = {
+            "dominant": dominant,
+            "share": float(table.means.loc[outlet, dominant]) if dominant else float("nan"),
+            "articles_with_cues": int(table.n.get(outlet, 0)),
+            "articles_dominant": agreeing,
+            "sentences": sentences[:top_sentences],
+        }
+    return out

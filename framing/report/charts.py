@@ -36,6 +36,7 @@ PALETTE = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
     "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295",
 ]
+REST_COLOUR = "#d9d9d9"
 
 
 @dataclass(frozen=True)
@@ -109,16 +110,23 @@ def heatmap(outlets: pd.DataFrame, z: pd.DataFrame, labels: dict[str, str], *, t
 
 def stacked_shares(
     shares: pd.DataFrame, counts: pd.Series, *, name: str, title: str, xlabel: str, caption: str,
-    top: int = TOP_OUTLETS, max_categories: int = 10,
+    top: int = TOP_OUTLETS, max_categories: int = 10, rest_label: str = "other", labels: dict[str, str] | None = None,
 ) -> Chart | None:
-    """Horizontal 100% stacked bars: one bar per outlet, one segment per category."""
+    """Horizontal 100% stacked bars: one bar per outlet, one segment per category. Beyond
+    ``max_categories``, the rarest categories are drawn as one grey ``rest_label`` segment."""
     if shares is None or shares.empty:
         return None
     shown, note = _top(shares, counts, top)
     shown = shown.fillna(0.0)
     if shown.shape[1] > max_categories:  # rare categories together, so the legend stays readable
         keep = list(shown.columns[: max_categories - 1])
-        shown = pd.concat([shown[keep], shown.drop(columns=keep).sum(axis=1).rename("other")], axis=1)
+        rest = shown.drop(columns=keep)
+        label = f"{rest_label} ({rest.shape[1]})" if rest_label != "other" else rest_label
+        shown = pd.concat([shown[keep], rest.sum(axis=1).rename(label)], axis=1)
+        colours = [PALETTE[k % len(PALETTE)] for k in range(max_categories - 1)] + [REST_COLOUR]
+    else:
+        colours = [PALETTE[k % len(PALETTE)] for k in range(shown.shape[1])]
+    labels = labels or {}
     rows = len(shown)
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(7.5, max(1.5, 0.7 + 0.32 * rows)))
@@ -127,7 +135,7 @@ def stacked_shares(
         positions = np.arange(rows)
         for k, category in enumerate(shown.columns):
             values = shown[category].to_numpy(dtype=float)
-            ax.barh(positions, values, left=left, color=PALETTE[k % len(PALETTE)], label=str(category), height=0.7)
+            ax.barh(positions, values, left=left, color=colours[k], label=labels.get(category, str(category)), height=0.7)
             left += values
         ax.set_yticks(positions, [f"{_short(str(o))} (n={int(counts.get(o, 0))})" for o in shown.index])
         ax.invert_yaxis()

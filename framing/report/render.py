@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from framing.report import aggregate as agg
 from framing.report import charts as ch
+from framing.report import events as ev
 from framing.report.highlight import Mark, highlight, highlight_html, legend_html, loaded_marks
 
 STYLE = importlib_resources.files("framing.report").joinpath("report.css").read_text(encoding="utf-8")
@@ -25,6 +26,7 @@ STYLE = importlib_resources.files("framing.report").joinpath("report.css").read_
 MAX_TABLE_FIGURES = 9  # columns of the HTML overview table; all figures are in outlets.csv
 MAX_TABLE_OUTLETS = 300  # rows of the HTML overview table
 MAX_EVIDENCE_OUTLETS = 25
+MAX_EVENT_PAIRS = 20  # same-event pairs shown in the HTML (most similar first)
 
 # What each figure means (shown in the methods section and as column hover titles). Figures
 # not listed here are shown under their own name with a generic description by prefix.
@@ -54,6 +56,16 @@ FIGURE_INFO: dict[str, tuple[str, str]] = {
 }
 ANALYZER_OF_PREFIX = (("vader", "sentiment"), ("loaded_sentence", "classifier"), ("loaded", "loaded"),
                       ("sources", "sources"), ("attribution", "attribution"), ("unattributed", "attribution"))
+
+
+def without_frames(figures: Iterable[str]) -> list[str]:
+    """The figures outside the frames section (all of them when only frames were scored)."""
+    figures = list(figures)
+    return [f for f in figures if not agg.is_frame_figure(f)] or figures
+
+
+def frame_name(slug: str) -> str:
+    return slug.replace("_", " ")
 
 
 def figure_label(name: str) -> str:
@@ -115,6 +127,10 @@ class Comparison:
     analyzers: list[str]
     charts: list[ch.Chart]
     missing_charts: list[tuple[str, str]]
+    frames: dict[str, agg.FrameTable] = field(default_factory=dict)
+    frame_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
+    frame_charts: list[ch.Chart] = field(default_factory=list)
+    event_pairs: ev.EventPairs | None = None
 
     @classmethod
     def build(cls, records: list[dict[str, Any]], *, n_boot: int = 2000, seed: int = 0, top: int = ch.TOP_OUTLETS
@@ -133,13 +149,40 @@ class Comparison:
             loaded_categories=agg.loaded_category_rates(records),
             evidence=agg.outlet_evidence(records), analyzers=analyzers, charts=[], missing_charts=[],
         )
+        self.frames = {s: agg.frame_table(outlets, articles, s) for s in agg.FRAME_SCHEMES}
+        if not self.frames["pfc"].empty:
+            self.frame_evidence = agg.frame_evidence(records, self.frames["pfc"])
+            self.event_pairs = ev.same_event_pairs(records)
         self._make_charts(top)
+        self._make_frame_charts(top)
         return self
+
+    def _make_frame_charts(self, top: int) -> None:
+        counts = self.outlets["n"] if not self.outlets.empty else pd.Series(dtype=int)
+        xlabel = "mean share of the article's frame-cue weight (lexicon), over the outlet's articles with cues"
+        for scheme, title, caption, most in (
+            ("pfc", "Frames per outlet: Policy Frames Codebook dimensions",
+             "Each bar is one outlet: how its articles' frame cues split over the codebook's dimensions, averaged "
+             "over its articles (bars sum to 100%); compare a colour's length across bars. The rarest dimensions "
+             "are grouped in grey; cues evoke a frame, they do not prove the article adopts it.", 10),
+            ("generic", "Generic news frames per outlet",
+             "The same for the five generic news frames (Semetko & Valkenburg): a longer segment means more of the "
+             "outlet's generic-frame cues point to that frame.", 10),
+        ):
+            table = self.frames.get(scheme)
+            if table is None or table.empty:
+                continue
+            labels = {f: frame_name(f) for f in table.means.columns}
+            chart = ch.stacked_shares(
+                table.means, counts, name=f"frames_{scheme}", title=title, xlabel=xlabel, caption=caption, top=top,
+                max_categories=most, rest_label="rarer frames", labels=labels)
+            if chart is not None:
+                self.frame_charts.append(chart)
 
     def _make_charts(self, top: int) -> None:
         counts = self.outlets["n"] if not self.outlets.empty else pd.Series(dtype=int)
         labels = {f: figure_label(f) for f in self.z.columns}
-        shown = agg.headline_figures(self.z.columns)
+        shown = agg.headline_figures(without_frames(self.z.columns))
         planned = [
             ("Figures per outlet (standardized)", "any analyzer",
              lambda: ch.heatmap(self.outlets, self.z[shown], labels, top=top)),
@@ -253,10 +296,76 @@ def _marked_excerpt(record_text: str, item: Mapping[str, Any], spans: list[Mappi
     return highlight(record_text, marks, int(item["start"]), int(item["end"]))
 
 
+SCHEME_TITLES = {"pfc": "Policy Frames Codebook dimensions", "generic": "Generic news frames"}
+
+
+def frame_cell(table: agg.FrameTable, outlet: str, frame: str) -> tuple[str, str]:
+    """(mean, interval) texts of one outlet's frame share: '[low, high]', 'n=1' (one article
+    with cues: no interval), or 'n/a' (no article with cues)."""
+    mean = float(table.means.loc[outlet, frame])
+    if math.isnan(mean):
+        return "n/a", ""
+    low, high = float(table.low.loc[outlet, frame]), float(table.high.loc[outlet, frame])
+    if math.isnan(low):
+        return fmt(mean), "(n=1)" if int(table.n.get(outlet, 0)) < 2 else "(no interval)"
+    return fmt(mean), f"[{fmt(low)}, {fmt(high)}]"
+
+
+def frame_marks(spans: Iterable[Mapping[str, Any]], dominant: str | None) -> list[Mark]:
+    """Frame cues as highlights: the dominant frame's cues stronger; hover names the frame."""
+    return [
+        Mark(int(s["start"]), int(s["end"]), "frame-cue" + (" frame-dominant" if s.get("frame") == dominant else ""),
+             f"frame: {frame_name(str(s.get('frame')))} ({s.get('scheme')}) — cue “{s.get('term') or s.get('text')}”, "
+             f"weight {s.get('weight')}, {s.get('voice') or 'author'} voice")
+        for s in spans
+    ]
+
+
+def frames_context(comp: Comparison, texts: Mapping[str, str], limit_outlets: int) -> dict[str, Any]:
+    tables = []
+    for scheme, table in comp.frames.items():
+        if table.empty:
+            continue
+        outlets = list(table.means.index)[:limit_outlets]
+        tables.append({
+            "scheme": scheme, "title": SCHEME_TITLES.get(scheme, scheme),
+            "frames": [(f, frame_name(f)) for f in table.means.columns],
+            "rows": [{"outlet": o, "n": int(comp.outlets.loc[o, "n"]), "cued": int(table.n.get(o, 0)),
+                      "cells": [frame_cell(table, o, f) for f in table.means.columns]} for o in outlets],
+            "more": max(0, len(table.means.index) - limit_outlets),
+        })
+    evidence = []
+    for outlet in list(comp.outlets.index)[:MAX_EVIDENCE_OUTLETS]:
+        item = comp.frame_evidence.get(outlet)
+        if not item:
+            continue
+        runner_up = None
+        if item["dominant"]:
+            rest = comp.frames["pfc"].means.loc[outlet].drop(item["dominant"]).dropna()
+            runner_up = (frame_name(str(rest.idxmax())), fmt(float(rest.max()))) if not rest.empty and rest.max() > 0 else None
+        sentences = [
+            {**x, "html": highlight(texts[x["article"]], frame_marks(x["spans"], item["dominant"]), x["start"], x["end"])}
+            for x in item["sentences"] if x["article"] in texts
+        ]
+        evidence.append({**item, "outlet": outlet, "n": int(comp.outlets.loc[outlet, "n"]),
+                         "dominant_name": frame_name(item["dominant"]) if item["dominant"] else "",
+                         "share_text": fmt(item["share"]), "runner_up": runner_up, "sentences": sentences})
+    pairs = comp.event_pairs
+    return {
+        "frame_tables": tables,
+        "frame_charts": [{"title": c.title, "caption": c.caption, "note": c.note, "svg": Markup(c.svg), "name": c.name}
+                         for c in comp.frame_charts],
+        "frame_evidence": evidence,
+        "pairs": pairs,
+        "pairs_shown": list(pairs.pairs[:MAX_EVENT_PAIRS]) if pairs else [],
+        "frame_name": frame_name,
+    }
+
+
 def render_html(comp: Comparison, *, title: str, max_appendix: int = 50, chart_top: int = ch.TOP_OUTLETS) -> str:
     outlets = comp.outlets
     figures = agg.outlet_figures(outlets)
-    table_figures = agg.headline_figures(figures, MAX_TABLE_FIGURES)
+    table_figures = agg.headline_figures(without_frames(figures), MAX_TABLE_FIGURES)
     rows = []
     for outlet, row in outlets.head(MAX_TABLE_OUTLETS).iterrows():
         values = row.to_dict()
@@ -320,7 +429,10 @@ def render_html(comp: Comparison, *, title: str, max_appendix: int = 50, chart_t
         "appendix": appendix,
         "appendix_total": len(comp.records),
         "legend": legend_html(),
-        "figures_info": [(f, figure_label(f), figure_description(f)) for f in figures],
+        "figures_info": [(f, figure_label(f), figure_description(f)) for f in figures if not agg.is_frame_figure(f)],
+        "frame_figures": sum(agg.is_frame_figure(f) for f in figures),
+        "frames_available": any(not t.empty for t in comp.frames.values()),
+        **frames_context(comp, texts, MAX_TABLE_OUTLETS),
         "provenance": _provenance(comp.records),
         "vader_version": _vader_version(),
         "single_outlets": int((outlets["n"] == 1).sum()) if not outlets.empty else 0,
@@ -346,7 +458,7 @@ def _md_cell(value: Any) -> str:
 
 def render_markdown(comp: Comparison, *, title: str, chart_files: Mapping[str, str]) -> str:
     outlets = comp.outlets
-    figures = agg.headline_figures(agg.outlet_figures(outlets), MAX_TABLE_FIGURES)
+    figures = agg.headline_figures(without_frames(agg.outlet_figures(outlets)), MAX_TABLE_FIGURES)
     lines = [f"# {title}", "",
              f"{len(comp.articles)} articles from {len(outlets)} outlets. Analyzers in the results: "
              f"{', '.join(comp.analyzers) or 'none'}. The full report with highlighted evidence is report.html; "
@@ -371,14 +483,59 @@ def render_markdown(comp: Comparison, *, title: str, chart_files: Mapping[str, s
         lines.append("")
     for missing, needs in comp.missing_charts:
         lines += [f"### {missing}", "", f"Not available (analyzer {needs} not run).", ""]
+    lines += markdown_frames(comp, chart_files)
     lines += ["## Figures", ""]
     for f in agg.outlet_figures(outlets):
-        lines.append(f"- `{f}` — {figure_description(f)}")
+        if not agg.is_frame_figure(f):
+            lines.append(f"- `{f}` — {figure_description(f)}")
     lines += ["", "## Caveats", "",
               "- A lexicon match is a cue for a reader to check, not a verdict on the article.",
               "- Samples are small; the topic mix differs between outlets, and figures follow topics.",
               "- Outlets with one article have no interval.", ""]
     return "\n".join(lines)
+
+
+def markdown_frames(comp: Comparison, chart_files: Mapping[str, str]) -> list[str]:
+    lines = ["## Frames", ""]
+    if not any(not t.empty for t in comp.frames.values()):
+        return lines + ["Not available (analyzer frames not run).", ""]
+    lines += ["Lexicon cue shares: an outlet's mean over its articles with cues of each article's share of frame-cue "
+              "weight, with a bootstrap 95% interval (n=1: one article with cues). Cues evoke a frame; they do not "
+              "prove the article adopts it. Frame figures (and the model's mean probabilities) are in outlets.csv; "
+              "see report.html for the evidence sentences and the methods.", ""]
+    for scheme, table in comp.frames.items():
+        if table.empty:
+            continue
+        frames = list(table.means.columns)
+        lines += [f"### {SCHEME_TITLES.get(scheme, scheme)}", ""]
+        header = ["outlet", "n (cued)", "dominant"] + [frame_name(f) for f in frames]
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for outlet in list(table.means.index)[:MAX_TABLE_OUTLETS]:
+            cells = [" ".join(frame_cell(table, outlet, f)).strip() for f in frames]
+            dominant = agg.dominant_frame(table.means.loc[outlet])
+            row = [outlet, f"{int(comp.outlets.loc[outlet, 'n'])} ({int(table.n.get(outlet, 0))})",
+                   frame_name(dominant) if dominant else "none"] + cells
+            lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+        lines.append("")
+    for chart in comp.frame_charts:
+        lines += [f"### {chart.title}", "", f"![{chart.title}]({chart_files[chart.name]})", "", f"*{chart.caption}*", ""]
+    pairs = comp.event_pairs
+    if pairs is not None:
+        lines += ["### Same event, different outlets", "",
+                  f"Automatic pairing: articles of different outlets with TF-IDF cosine similarity ≥ {pairs.threshold:.2f} "
+                  f"(full dates at most {pairs.max_days} days apart). Check both articles before drawing conclusions.", ""]
+        if pairs.skipped:
+            lines += [f"Not computed: {pairs.skipped}.", ""]
+        elif not pairs.pairs:
+            closest = (f" The most similar cross-outlet pair ({' and '.join(pairs.closest_ids)}) scores "
+                       f"{pairs.closest:.2f}." if pairs.closest is not None else "")
+            lines += [f"No cross-outlet pair reached the threshold among {pairs.articles} articles.{closest}", ""]
+        for p in pairs.pairs[:MAX_EVENT_PAIRS]:
+            differences = "; ".join(f"{frame_name(d.frame)} {d.share_a:.2f} vs {d.share_b:.2f}" for d in p.differences)
+            lines.append(f"- {p.a.outlet} “{p.a.title or p.a.id}” ↔ {p.b.outlet} “{p.b.title or p.b.id}” "
+                         f"(similarity {p.similarity:.2f}): {differences or 'no frame cues to compare'}")
+        lines.append("")
+    return lines
 
 
 def build_report(results_or_path: Any, out_dir: str | os.PathLike, *, title: str | None = None,
@@ -390,7 +547,7 @@ def build_report(results_or_path: Any, out_dir: str | os.PathLike, *, title: str
     title = title or "Outlet comparison"
     chart_paths = []
     chart_files = {}
-    for chart in comp.charts:
+    for chart in comp.charts + comp.frame_charts:
         path = out / "charts" / f"{chart.name}.svg"
         path.write_text('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + chart.svg, encoding="utf-8")
         chart_paths.append(path)

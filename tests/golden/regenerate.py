@@ -37,12 +37,50 @@ def attribution_records(resources: Any = None) -> list[dict[str, Any]]:
     return out
 
 
+def _seed_results(resources: Any = None) -> list[tuple[str, str, Any]]:
+    from framing.document import Document
+    from framing.pipeline import Resources, analyze
+
+    resources = resources or Resources()
+    out = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_bytes().decode("utf-8")
+        out.append((path.stem, text, analyze(Document.from_text(text, id=path.stem), resources=resources)))
+    return out
+
+
+def _rounded(value: Any) -> Any:
+    # 4 decimals: golden numbers must not flip on the last float digits of another platform
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def figure_records(resources: Any = None) -> list[dict[str, Any]]:
+    """Every article-level figure of every analyzer on the five seeds (the CSV row)."""
+    return [
+        {"doc": doc, **{k: _rounded(v) for k, v in result.figures().items() if k != "id"}}
+        for doc, _, result in _seed_results(resources)
+    ]
+
+
+def loaded_records(resources: Any = None) -> list[dict[str, Any]]:
+    """Every loaded-language finding on the five seeds: the spans behind the loaded figures."""
+    return [
+        {"doc": doc, "category": span.category, "voice": span.voice, "negated": span.negated, "text": text[span.start : span.end]}
+        for doc, text, result in _seed_results(resources)
+        for span in result.analyses["loaded"].spans
+    ]
+
+
 def dump(records: list[dict[str, Any]]) -> str:
     """One record per line, so a diff shows one changed attribution per line."""
     return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n"
 
 
-GENERATORS = {"attribution": ("attribution_seeds.json", attribution_records)}
+GENERATORS = {
+    "attribution": ("attribution_seeds.json", attribution_records),
+    "figures": ("figures_seeds.json", figure_records),
+    "loaded": ("loaded_seeds.json", loaded_records),
+}
 
 
 def main(argv: list[str]) -> int:

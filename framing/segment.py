@@ -18,7 +18,7 @@ from collections.abc import Container
 from functools import lru_cache
 from importlib import resources
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from nltk.tokenize.punkt import _ORTHO_LC, _ORTHO_MID_UC, PunktParameters, PunktSentenceTokenizer
 
 Offsets = tuple[int, int]
 
@@ -122,6 +122,14 @@ def sentence_tokenizer() -> PunktSentenceTokenizer:
     for word, flags in raw["ortho_context"].items():
         params.ortho_context[word] = flags
     return PunktSentenceTokenizer(params)
+
+
+def is_common_word(word: str) -> bool:
+    """Whether the Punkt training text wrote ``word`` in lower case but never capitalised
+    mid-sentence: "However" or "Others" opening a sentence is then not a proper name, while
+    "Putin" (never lower case) or "Rice" (also capitalised mid-sentence) may be."""
+    flags = sentence_tokenizer()._params.ortho_context.get(word.lower(), 0)
+    return bool(flags & _ORTHO_LC) and not flags & _ORTHO_MID_UC
 
 
 _CITATION_MARK = re.compile(r"\[\d{1,3}\]")

@@ -244,3 +244,44 @@ def test_seed_output_matches_the_reviewed_golden_file():
 
     golden = json.loads((GOLDEN / "attribution_seeds.json").read_text("utf-8"))
     assert attribution_records(RESOURCES) == golden
+
+
+# -- transcripts: the speaker's own voice is not a cited source ---------------------------------
+
+def _kremlin_sentence(record_id: str, fragment: str) -> str:
+    """The sentence of a real Kremlin text (corpus/open) that contains ``fragment``."""
+    import json as _json
+    from pathlib import Path as _Path
+
+    path = _Path(__file__).resolve().parent.parent / "corpus" / "open" / "kremlin-2021-2022.jsonl"
+    for line in path.open(encoding="utf-8"):
+        record = _json.loads(line)
+        if record["id"] == record_id:
+            doc = Document.from_text(record["text"], id=record_id)
+            (sentence,) = [doc.text[s.start : s.end] for s in doc.sentences if fragment in doc.text[s.start : s.end]]
+            return sentence
+    raise AssertionError(f"{record_id} not in the Kremlin corpus")
+
+
+@pytest.mark.parametrize(
+    ("record_id", "fragment"),
+    [
+        ("kremlin-67345", "and I have said that not all countries"),
+        ("kremlin-68571", "but I assure you that we were much more accurate"),
+    ],
+)
+def test_first_person_reports_in_a_transcript_are_not_attributions(record_id, fragment):
+    sentence = _kremlin_sentence(record_id, fragment)
+    found = extract(Document.from_text(sentence, id="k"), RESOURCES)
+    assert all((a.speaker or "").lower() not in {"i", "you"} for a in found), found
+
+
+def test_agentless_it_and_sentence_openers_name_nobody():
+    sentence = _kremlin_sentence("kremlin-67487", "It was confirmed that the negotiations")
+    found = extract(Document.from_text(sentence, id="k"), RESOURCES)
+    assert found and all(a.speaker is None for a in found)
+    # written for the tests: an adverb opening the sentence is not a speaker's name
+    text = "However, officials said that the talks would resume. Incidentally, Lavrov said the date was set."
+    speakers = {a.speaker for a in extract(Document.from_text(text, id="w"), RESOURCES)}
+    assert "However" not in speakers and "Incidentally" not in speakers
+    assert "Sergey Lavrov" in speakers

@@ -21,7 +21,7 @@ from framing.analyzers import Analyzer, register
 from framing.document import Document
 from framing.lexicons import LexiconError
 from framing.lexmatch import LexiconMatch, loaded_matcher
-from framing.segment import is_word, token_spans
+from framing.segment import is_common_word, is_word, token_spans
 
 KINDS = ("direct", "indirect", "according_to", "floating")
 VERB_CLASSES = ("neutral", "emphatic", "endorsing", "distancing", "pejorative")
@@ -236,6 +236,8 @@ class Gazetteer:
         self.org_heads = frozenset(rules.get("org_head", ()))
         self.speech_nouns = frozenset(rules.get("speech_noun", ()))
         self.group_pronouns = frozenset(rules.get("group_pronoun", ()))
+        self.self_reference = frozenset(rules.get("self_reference", ()))
+        self.expletives = frozenset(rules.get("expletive", ()))
         self.group_person = frozenset(rules.get("group_person", ()))
         self.group_state = frozenset(rules.get("group_state", ()))
         # a country's government as a speaker: 'Russian government' (the organisation's own
@@ -454,6 +456,12 @@ class _Extractor:
         # a pronoun subject
         if end - first == 1 and lows[first] in gaz.pronouns:
             return (self.topic or _Who(None, "unknown", None, "unknown")), toks[first].start, end
+        # 'I said', 'you told us': the text's own voice (a speech, an interview), not a cited source
+        if end - first == 1 and lows[first] in gaz.self_reference:
+            return _Who(None, "unknown", None, "self"), toks[first].start, end
+        # 'It was confirmed that …', 'There were reports …': agentless, no speaker to name
+        if end - first == 1 and lows[first] in gaz.expletives:
+            return _Who(None, "unknown", None, "unknown"), toks[first].start, end
         # a speech noun: "the Chinese Foreign Ministry read-out on the call"
         for k in range(first, end):
             if lows[k] in gaz.speech_nouns and k > first:
@@ -546,6 +554,14 @@ class _Extractor:
                 who = who._replace(affiliation=self._affiliation_in(lows, lo, end))
             self._remember(who)
             return who, toks[mention].start
+        # a capitalised sentence opener that is an ordinary word ("However", "Incidentally",
+        # "Others", "Instead of") is not part of a name
+        while k < end and (k == 0 or toks[k - 1].text in ':"“(') and is_common_word(lows[k]):
+            k += 1
+            while k < end and lows[k] in ("of", "'s"):
+                k += 1
+        if k >= end:
+            return None
         # strip leading roles and affiliations from the capitalised chunk
         i = k
         while i < end:
@@ -751,6 +767,8 @@ class _Extractor:
                 if subject is None:
                     continue
                 who, ms, me = subject
+                if who.kind == "self":
+                    continue
                 if who.kind == "person" and who.name:
                     self.topic = who
                 last_speaker = (who, (ms, me))
@@ -1126,14 +1144,34 @@ def _without_bare_quote_reports(doc: Document, attributions: list[Attribution]) 
     return [a for a in attributions if a.kind != "indirect" or _paraphrase_words(doc, a) > 0]
 
 
+def _real_speakers(attributions: list[Attribution], gaz: Gazetteer) -> list[Attribution]:
+    """Whatever path found a subject, 'I'/'you' is the text's own voice (a speech, a transcript)
+    and is no cited source; a one-word 'name' that is an ordinary word ("However", "Others")
+    names nobody, so the source stays unnamed."""
+    out = []
+    for a in attributions:
+        name = a.speaker or ""
+        if name.lower() in gaz.self_reference:
+            continue
+        if a.speaker_type == "unknown" and " " not in name and name and is_common_word(name):
+            a = _replace(a, speaker=None, speaker_start=None, speaker_end=None)
+        out.append(a)
+    return out
+
+
+def _finish(doc: Document, attributions: list[Attribution], gaz: Gazetteer) -> list[Attribution]:
+    return _real_speakers(_without_bare_quote_reports(doc, attributions), gaz)
+
+
 def extract(doc: Document, resources: Any) -> list[Attribution]:
     """Attributions of one document, in text order."""
-    return _without_bare_quote_reports(doc, _Extractor(doc, gazetteer(resources)).run())
+    gaz = gazetteer(resources)
+    return _finish(doc, _Extractor(doc, gaz).run(), gaz)
 
 
 def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResult:
     ex = _Extractor(doc, gazetteer(resources))
-    attributions = _without_bare_quote_reports(doc, ex.run())
+    attributions = _finish(doc, ex.run(), ex.gaz)
     unattributed, author_sentences = _unattributed(doc, ex, attributions, resources, prior)
     speakers: dict[str, list[Attribution]] = {}
     for a in attributions:
@@ -1159,7 +1197,7 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResu
 ANALYZER = register(
     Analyzer(
         name="attribution",
-        version="3",
+        version="4",
         analyze=analyze,
         description="quotations and reported speech: speaker, cue verb class, content; unattributed assertions",
     )

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test install lint model frames-model punkt benchmark notebooks clean chromium
+.PHONY: report report-open test install lint model frames-model punkt benchmark notebooks clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ install: $(STAMP)
 ## Writes scores.jsonl, rejects.jsonl, report.html, report.md, outlets.csv, articles.csv, charts/.
 report: $(STAMP)
 	$(BIN)/framing report corpus/ -o reports/sample --title "Sample corpus: outlet comparison" --quiet
+
+## A larger example: the seeds with the open Wikinews and Kremlin corpora (943 articles, 6 outlets).
+report-open: $(STAMP)
+	$(BIN)/framing report corpus/ corpus/open/wikinews-gum.jsonl corpus/open/wikinews-2004-2005.jsonl \
+		corpus/open/kremlin-2021-2022.jsonl -o reports/open-corpora --title "Seeds and open corpora: outlet comparison" --quiet
 
 ## Headless Chromium for the report's browser test (idempotent; apt-get on Debian/Ubuntu).
 chromium:

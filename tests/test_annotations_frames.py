@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus_text import document_text
-
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CSV_PATH = CORPUS / "annotations" / "frames_sentences.csv"
 COLUMNS = ["id", "source", "doc_id", "text", "pfc", "generic", "origin", "note"]
@@ -68,25 +66,6 @@ def test_generic_labels_are_known_slugs_and_may_be_empty(rows):
         assert set(labels) <= set(GENERIC), r["id"]
         assert len(labels) == len(set(labels)), r["id"]
     assert any(not r["generic"] for r in rows)
-
-
-def test_written_rows_have_no_document_and_corpus_rows_do(rows):
-    for r in rows:
-        if r["origin"] == "written":
-            assert r["source"] == "written" and r["doc_id"] == "", r["id"]
-        else:
-            assert r["source"] != "written" and r["doc_id"], r["id"]
-
-
-def test_corpus_sentences_occur_verbatim_in_their_document(rows):
-    missing = []
-    for r in rows:
-        if r["origin"] != "corpus":
-            continue
-        text = document_text(r["source"], r["doc_id"])
-        if text is None or r["text"] not in text:
-            missing.append(r["id"])
-    assert missing == []
 
 
 def test_written_sentences_stay_at_most_ten_percent(rows):

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus_text import document_text
-
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CSV_PATH = CORPUS / "annotations" / "loaded_sentences.csv"
 COLUMNS = ["id", "source", "doc_id", "text", "label", "origin", "note"]
@@ -39,25 +37,6 @@ def test_ids_are_unique_and_texts_not_empty(rows):
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids))
     assert all(r["id"] and r["text"].strip() for r in rows)
-
-
-def test_written_rows_have_no_document_and_corpus_rows_do(rows):
-    for r in rows:
-        if r["origin"] == "written":
-            assert r["source"] == "written" and r["doc_id"] == "", r["id"]
-        else:
-            assert r["source"] != "written" and r["doc_id"], r["id"]
-
-
-def test_corpus_sentences_occur_verbatim_in_their_document(rows):
-    missing = []
-    for r in rows:
-        if r["origin"] != "corpus":
-            continue
-        text = document_text(r["source"], r["doc_id"])
-        if text is None or r["text"] not in text:
-            missing.append(r["id"])
-    assert missing == []
 
 
 def test_both_labels_have_at_least_thirty_percent(rows):

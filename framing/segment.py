@@ -5,7 +5,7 @@ Nothing here rewrites the text: every function returns ``(start, end)`` offsets,
 
 Sentences come from NLTK's Punkt with parameters trained on the open corpora that ship with
 the project (``framing/data/punkt_en.json``, rebuilt by ``python -m framing.models.punkt``),
-so no ``nltk.download()`` is ever needed. Tokens come from one compiled regular expression:
+so no NLTK data package is ever downloaded. Tokens come from one compiled regular expression:
 NLTK's ``NLTKWordTokenizer.span_tokenize`` gives the same kind of spans but is several times
 slower and rewrites quotes internally before re-aligning them, which we do not need.
 """

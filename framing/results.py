@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -13,15 +13,47 @@ FLOAT_DIGITS = 6  # enough for any figure we report; keeps golden files stable a
 
 def to_jsonable(value: Any) -> Any:
     """Dataclasses, mappings and sequences to plain dicts/lists; floats rounded, NaN to None."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        to_dict = getattr(value, "to_dict", None)
-        if callable(to_dict):
-            return to_jsonable(to_dict())
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, float):
-        return None if not math.isfinite(value) else round(value, FLOAT_DIGITS)
+    # A result holds thousands of small values: dispatch on the exact type with one dict
+    # lookup (how each type converts is worked out once per type, by _converter).
+    convert = _CONVERTERS.get(type(value))
+    if convert is None:
+        convert = _CONVERTERS[type(value)] = _converter(type(value))
+    return convert(value)
+
+
+def _unchanged(value: Any) -> Any:
     return value
+
+
+def _float(value: float) -> float | None:
+    return None if not math.isfinite(value) else round(value, FLOAT_DIGITS)
+
+
+def _sequence(value: Any) -> list[Any]:
+    return [to_jsonable(v) for v in value]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return {str(k): to_jsonable(v) for k, v in value.items()}
+
+
+def _converter(cls: type) -> Callable[[Any], Any]:
+    """How values of exactly ``cls`` become JSON-ready (the rules of ``to_jsonable``, in order)."""
+    if dataclasses.is_dataclass(cls):
+        if callable(getattr(cls, "to_dict", None)):
+            return lambda value: to_jsonable(value.to_dict())
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        return lambda value: {name: to_jsonable(getattr(value, name)) for name in names}
+    if issubclass(cls, Mapping):
+        return _mapping
+    if issubclass(cls, (list, tuple)):
+        return _sequence
+    if issubclass(cls, float):
+        return _float
+    return _unchanged
+
+
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {
+    str: _unchanged, int: _unchanged, bool: _unchanged, type(None): _unchanged,
+    float: _float, list: _sequence, tuple: _sequence, dict: _mapping,
+}  # fmt: skip

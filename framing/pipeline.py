@@ -78,9 +78,9 @@ class Resources:
 
     def vader(self) -> Any:
         def build() -> Any:
-            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+            from framing.analyzers.sentiment import Vader
 
-            return SentimentIntensityAnalyzer()
+            return Vader()
 
         return self.memo("vader", build)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
+
 from framing.analyzers import Analyzer, register
 from framing.document import Document
 
@@ -48,6 +50,43 @@ class SentimentResult:
             "vader_author_mean_abs_compound": self.author.mean_abs_compound,
             "vader_quoted_mean_abs_compound": self.quoted.mean_abs_compound,
         }
+
+
+class Vader(SentimentIntensityAnalyzer):
+    """vaderSentiment 3.3.2's analyzer, with the same scores, minus one pass that does nothing
+    on text without emoji.
+
+    ``polarity_scores`` first rebuilds the text character by character, replacing each emoji
+    with its description: a Python loop over every character, about a sixth of VADER's time on
+    news sentences. Without an emoji character the rebuilt text *is* the text, so that loop is
+    skipped; the rest below is vaderSentiment's own code (MIT licence, C.J. Hutto), unchanged.
+    Text with an emoji goes through vaderSentiment's method as it is. Tests compare both on
+    every sentence of the corpus.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The loop tests one character at a time, so only one-character emoji can ever match.
+        self._emoji_chars = frozenset(e for e in self.emojis if len(e) == 1)
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        if not self._emoji_chars.isdisjoint(text):
+            return super().polarity_scores(text)
+        text = text.strip()
+        sentitext = SentiText(text)
+        sentiments: list[float] = []
+        words_and_emoticons = sentitext.words_and_emoticons
+        for i, item in enumerate(words_and_emoticons):
+            valence = 0
+            if item.lower() in BOOSTER_DICT:
+                sentiments.append(valence)
+                continue
+            if i < len(words_and_emoticons) - 1 and item.lower() == "kind" and words_and_emoticons[i + 1].lower() == "of":
+                sentiments.append(valence)
+                continue
+            sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
+        sentiments = self._but_check(words_and_emoticons, sentiments)
+        return self.score_valence(sentiments, text)
 
 
 def quoted_share(doc: Document, start: int, end: int) -> float:

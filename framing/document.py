@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping
-from itertools import starmap
 from types import MappingProxyType
 from typing import Any
 
 from framing.clean import clean as find_chrome
 from framing.quotes import find_quotations
-from framing.segment import is_word, paragraph_spans, sentence_spans, token_spans
-from framing.spans import Diagnostic, Quotation, Removed, Span
+from framing.segment import is_word, normalise, paragraph_spans, sentence_spans, token_spans
+from framing.spans import Diagnostic, Quotation, Removed, Span, Token, make_token
 
-__all__ = ["Document", "Span", "Quotation", "Removed", "Diagnostic"]
+__all__ = ["Document", "Span", "Token", "Quotation", "Removed", "Diagnostic"]
 
 
 class Document:
@@ -37,6 +36,7 @@ class Document:
         "diagnostics",
         "_tokens",
         "_sentence_tokens",
+        "_sentence_words",
         "_outer_quote_starts",
         "_outer_quotes",
     )
@@ -63,8 +63,9 @@ class Document:
         self.removed = removed
         self.references = references
         self.diagnostics = diagnostics
-        self._tokens: tuple[Span, ...] | None = None
-        self._sentence_tokens: list[tuple[Span, ...]] | None = None
+        self._tokens: tuple[Token, ...] | None = None
+        self._sentence_tokens: list[tuple[Token, ...]] | None = None
+        self._sentence_words: list[list[str]] | None = None
         self._outer_quotes = [q for q in quotations if q.level == 0]
         self._outer_quote_starts = [q.content_start for q in self._outer_quotes]
 
@@ -109,19 +110,27 @@ class Document:
     # -- tokens -------------------------------------------------------------------------
 
     @property
-    def tokens(self) -> tuple[Span, ...]:
+    def tokens(self) -> tuple[Token, ...]:
         """Word and punctuation tokens of the prose (sentence by sentence)."""
         if self._tokens is None:
             self._tokens = tuple(t for sentence in self.sentence_tokens() for t in sentence)
         return self._tokens
 
-    def sentence_tokens(self) -> list[tuple[Span, ...]]:
+    def sentence_tokens(self) -> list[tuple[Token, ...]]:
         """Tokens grouped by sentence, parallel to :attr:`sentences`."""
         if self._sentence_tokens is None:
             self._sentence_tokens = [
-                tuple(starmap(Span, token_spans(self.text, sent.start, sent.end))) for sent in self.sentences
+                tuple(map(make_token, token_spans(self.text, sent.start, sent.end))) for sent in self.sentences
             ]
         return self._sentence_tokens
+
+    def sentence_words(self) -> list[list[str]]:
+        """Each token's lookup form (:func:`framing.segment.normalise`), parallel to
+        :meth:`sentence_tokens`: computed once for the lexicon matchers of every analyzer."""
+        if self._sentence_words is None:
+            text = self.text
+            self._sentence_words = [[normalise(text[s:e]) for s, e in tokens] for tokens in self.sentence_tokens()]
+        return self._sentence_words
 
     @property
     def word_count(self) -> int:

@@ -35,13 +35,12 @@ from typing import Any
 
 from nltk.stem.snowball import SnowballStemmer
 
-from framing.segment import token_spans
+from framing.segment import normalise, token_spans
 
 __all__ = ["LexiconMatch", "LexiconMatcher", "loaded_matcher", "normalise", "stem"]
 
 MATCH_TYPES = ("stem", "exact", "prefix")
 HYPHENS = "-‑"  # ASCII hyphen-minus and the non-breaking hyphen, as in segment.TOKEN_RE
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 _STEMMER = SnowballStemmer("english")
 
 
@@ -60,14 +59,6 @@ class _Entry:
     category: str
     weight: float
     order: int  # table row number: breaks ties between equally long matches
-
-
-def normalise(word: str) -> str:
-    """The lookup form of a word: lower case, curly apostrophes as ``'``."""
-    word = word.lower()
-    # str.translate with a dict table costs a lookup per character; the apostrophes it maps are
-    # not ASCII, so the (usual) ASCII word needs no translation at all.
-    return word if word.isascii() else word.translate(_APOSTROPHES)
 
 
 @lru_cache(maxsize=65536)
@@ -94,7 +85,7 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
 class LexiconMatcher:
     """Leftmost-longest, non-overlapping lexicon matching over word tokens."""
 
-    __slots__ = ("categories", "name", "version", "size", "_root", "_prefix_lengths", "_starts")
+    __slots__ = ("categories", "name", "version", "size", "_root", "_prefix_lengths", "_starts", "_keys")
 
     def __init__(
         self,
@@ -133,7 +124,9 @@ class LexiconMatcher:
         self.name = name
         self.version = version
         self.size = size
-        # Which trie branches a word can start: cached per matcher, as most words start none.
+        # Per word, cached per matcher (news vocabulary is Zipfian): which trie branches it can
+        # start (most words start none), and its trie keys when it may continue a term.
+        self._keys = lru_cache(maxsize=16384)(self._word_keys)
         self._starts = lru_cache(maxsize=65536)(self._children_of_root)
 
     @classmethod
@@ -153,44 +146,50 @@ class LexiconMatcher:
         """All matches in ``text[start:end]``, in text order."""
         return self.find_in_tokens(text, token_spans(text, start, end))
 
-    def find_in_tokens(self, text: str, tokens: Sequence[Any]) -> list[LexiconMatch]:
-        """Matches over already computed tokens: all ``(start, end)`` pairs or all ``Span``-likes."""
+    def find_in_tokens(
+        self, text: str, tokens: Sequence[Any], words: Sequence[str] | None = None
+    ) -> list[LexiconMatch]:
+        """Matches over already computed tokens: ``(start, end)`` pairs (``Token``) or ``Span``-likes.
+
+        ``words``: the tokens' :func:`normalise` forms, when the caller has them already
+        (``Document.sentence_words()``), so that several matchers do not each recompute them."""
         # One kind of token per call (as every caller passes): decide the kind once, not per token.
-        if tokens and hasattr(tokens[0], "start"):
-            spans = [(t.start, t.end) for t in tokens]
-        else:
-            spans = [(t[0], t[1]) for t in tokens]
-        words = [normalise(text[s:e]) for s, e in spans]
-        out: list[LexiconMatch] = []
+        if tokens and not isinstance(tokens[0], tuple):
+            tokens = [(t.start, t.end) for t in tokens]
+        if words is None:
+            words = [normalise(text[s:e]) for s, e in tokens]
         starts = self._starts
-        i = 0
-        while i < len(spans):
+        # Most words start no term and, being alphanumeric, hold no hyphen: one cached lookup
+        # and one C call rule them out here, so the loop below visits only the few candidates.
+        candidates = [i for i, w in enumerate(words) if starts(w) or not w.isalnum()]
+        out: list[LexiconMatch] = []
+        free = 0  # tokens before this one are inside a match already
+        for i in candidates:
+            if i < free:
+                continue
             word = words[i]
-            # Most words start no term: one cached lookup rules them out before the search.
             found = self._longest(words, i) if starts(word) else None
             if found is not None:
                 length, entry = found
-                out.append(LexiconMatch(spans[i][0], spans[i + length - 1][1], entry.term, entry.category, entry.weight))
-                i += length
+                out.append(LexiconMatch(tokens[i][0], tokens[i + length - 1][1], entry.term, entry.category, entry.weight))
+                free = i + length
                 continue
-            # isalnum() is one C call and is true for most words, which then cannot hold a hyphen.
             if not word.isalnum() and any(h in word for h in HYPHENS):
-                parts = _parts(text, *spans[i])
+                parts = _parts(text, *tokens[i])
                 if len(parts) > 1:
                     out.extend(self.find_in_tokens(text, parts))
-            i += 1
         return out
 
     def _children_of_root(self, word: str) -> tuple[dict[Any, Any], ...]:
-        return tuple(child for key in self._keys(word) if (child := self._root.get(key)) is not None)
+        return tuple(child for key in self._word_keys(word) if (child := self._root.get(key)) is not None)
 
-    def _keys(self, word: str) -> list[tuple[str, str]]:
+    def _word_keys(self, word: str) -> tuple[tuple[str, str], ...]:
         keys = [("x", word), ("s", stem(word))]
         for n in self._prefix_lengths:
             if n > len(word):
                 break
             keys.append(("p", word[:n]))
-        return keys
+        return tuple(keys)
 
     def _longest(self, words: list[str], i: int) -> tuple[int, _Entry] | None:
         """The longest term starting at word ``i`` (ties: the later table row)."""

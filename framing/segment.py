@@ -177,6 +177,17 @@ def token_spans(text: str, start: int = 0, end: int | None = None) -> list[Offse
     return [m.span() for m in TOKEN_RE.finditer(text, start, end)]
 
 
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+
+
+def normalise(word: str) -> str:
+    """The lookup form of a word for lexicons: lower case, curly apostrophes as ``'``."""
+    word = word.lower()
+    # str.translate with a dict table costs a lookup per character; the apostrophes it maps are
+    # not ASCII, so the (usual) ASCII word needs no translation at all.
+    return word if word.isascii() else word.translate(_APOSTROPHES)
+
+
 def is_word(token: str) -> bool:
     # The first character settles almost every token; the generator only runs for the rest.
     return token[:1].isalnum() or any(ch.isalnum() for ch in token)

@@ -7,6 +7,24 @@ Offsets are Python string (Unicode code point) offsets into the original input t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
+
+
+class Token(NamedTuple):
+    """A word or punctuation token. Offsets only, like :class:`Span`, but a named tuple: an
+    article has thousands of tokens, and a tuple is made in C, several times cheaper than a
+    frozen dataclass (whose ``__init__`` sets each field through ``object.__setattr__``)."""
+
+    start: int
+    end: int
+
+    def text_in(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+# Token from a (start, end) pair without a Python-level call: ``map(make_token, pairs)``.
+make_token = partial(tuple.__new__, Token)
 
 
 @dataclass(frozen=True, slots=True)

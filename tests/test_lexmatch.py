@@ -124,6 +124,23 @@ def test_offsets_round_trip_on_the_seeds(seed):
     assert all(a.end <= b.start for a, b in pairwise(found))
 
 
+@pytest.mark.parametrize("seed", SEED_IDS)
+def test_token_kinds_and_precomputed_words_give_the_same_matches(seed):
+    # What the analyzers pass (Token tuples with the document's lookup words) must match
+    # exactly what plain offsets or Span objects give, with the words computed here.
+    from framing.document import Document, Span
+
+    doc = Document.from_text(seed_text(seed))
+    matcher = loaded_matcher(Resources())
+    total = 0
+    for tokens, words in zip(doc.sentence_tokens(), doc.sentence_words(), strict=True):
+        reference = matcher.find_in_tokens(doc.text, [Span(t.start, t.end) for t in tokens])
+        assert matcher.find_in_tokens(doc.text, tokens, words) == reference
+        assert matcher.find_in_tokens(doc.text, [(t.start, t.end) for t in tokens]) == reference
+        total += len(reference)
+    assert total >= 5
+
+
 def test_seed_001_regime_and_phony_are_found():
     text = seed_text(SEED_IDS[1])
     found = {(text[m.start : m.end], m.category) for m in loaded_matcher(Resources()).find(text)}

@@ -358,7 +358,7 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
         index = bisect_left(outer_starts, end) - 1
         return index >= 0 and outer[index].content_end > start
 
-    for sentence, tokens in zip(doc.sentences, doc.sentence_tokens(), strict=True):
+    for sentence, tokens, lookup in zip(doc.sentences, doc.sentence_tokens(), doc.sentence_words(), strict=True):
         found: list[LoadedSpan] = []
         starts = [t.start for t in tokens]
         if not any_quote_in(sentence.start, sentence.end):
@@ -376,7 +376,7 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
                             SCARE_QUOTE_WEIGHT, "author", False, True, SCARE_QUOTE,
                         )
                     )
-        raw_matches.append(tuple(matcher.find_in_tokens(text, tokens)))
+        raw_matches.append(tuple(matcher.find_in_tokens(text, tokens, lookup)))
         for match in raw_matches[-1]:
             index = bisect_right(starts, match.start) - 1
             if _is_month(text, tokens, index, match):

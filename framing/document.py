@@ -36,6 +36,7 @@ class Document:
         "diagnostics",
         "_tokens",
         "_sentence_tokens",
+        "_sentence_lookups",
         "_sentence_words",
         "_outer_quote_starts",
         "_outer_quotes",
@@ -65,6 +66,7 @@ class Document:
         self.diagnostics = diagnostics
         self._tokens: tuple[Token, ...] | None = None
         self._sentence_tokens: list[tuple[Token, ...]] | None = None
+        self._sentence_lookups: list[list[str]] | None = None
         self._sentence_words: list[list[str]] | None = None
         self._outer_quotes = [q for q in quotations if q.level == 0]
         self._outer_quote_starts = [q.content_start for q in self._outer_quotes]
@@ -124,17 +126,26 @@ class Document:
             ]
         return self._sentence_tokens
 
-    def sentence_words(self) -> list[list[str]]:
+    def sentence_lookups(self) -> list[list[str]]:
         """Each token's lookup form (:func:`framing.segment.normalise`), parallel to
         :meth:`sentence_tokens`: computed once for the lexicon matchers of every analyzer."""
+        if self._sentence_lookups is None:
+            text = self.text
+            self._sentence_lookups = [[normalise(text[s:e]) for s, e in tokens] for tokens in self.sentence_tokens()]
+        return self._sentence_lookups
+
+    def sentence_words(self) -> list[list[str]]:
+        """The text of each sentence's word tokens (punctuation left out), as written."""
         if self._sentence_words is None:
             text = self.text
-            self._sentence_words = [[normalise(text[s:e]) for s, e in tokens] for tokens in self.sentence_tokens()]
+            self._sentence_words = [
+                [w for w in (text[s:e] for s, e in tokens) if is_word(w)] for tokens in self.sentence_tokens()
+            ]
         return self._sentence_words
 
     @property
     def word_count(self) -> int:
-        return sum(1 for t in self.tokens if is_word(self.text[t.start : t.end]))
+        return sum(map(len, self.sentence_words()))
 
     # -- quotations and voice -----------------------------------------------------------
 

@@ -152,7 +152,7 @@ class LexiconMatcher:
         """Matches over already computed tokens: ``(start, end)`` pairs (``Token``) or ``Span``-likes.
 
         ``words``: the tokens' :func:`normalise` forms, when the caller has them already
-        (``Document.sentence_words()``), so that several matchers do not each recompute them."""
+        (``Document.sentence_lookups()``), so that several matchers do not each recompute them."""
         # One kind of token per call (as every caller passes): decide the kind once, not per token.
         if tokens and not isinstance(tokens[0], tuple):
             tokens = [(t.start, t.end) for t in tokens]

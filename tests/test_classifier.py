@@ -468,6 +468,16 @@ def test_matches_of_a_user_extended_lexicon_are_not_reused(seed_docs, tmp_path):
     )
 
 
+def test_the_documents_word_tokens_give_the_same_probabilities_as_tokenizing_again(seed_docs, shipped):
+    # loaded_sentences hands the model Document.sentence_words() instead of letting it
+    # tokenize each sentence on its own: the two must be the same words.
+    for doc in seed_docs.values():
+        texts = [doc.text[s.start : s.end] for s in doc.sentences]
+        np.testing.assert_array_equal(shipped.predict_proba(texts, words=doc.sentence_words()), shipped.predict_proba(texts))
+    with pytest.raises(ValueError, match="words: expected one sequence per text"):
+        shipped.predict_proba(texts, words=doc.sentence_words()[:-1])
+
+
 def test_raw_lexicon_matches_stay_out_of_the_json_record(seed_docs):
     result = analyze(seed_docs["001"], analyzers=["loaded"], resources=Resources()).analyses["loaded"]
     assert result.lexicon_matches and "lexicon_matches" not in to_jsonable(result)

@@ -74,16 +74,16 @@ def test_possessive_is_split_but_hyphenated_compound_is_one_token(seed_docs):
     assert "US-dominated" in words
 
 
-def test_sentence_words_are_the_lookup_forms_of_the_sentence_tokens(seed_docs):
+def test_sentence_lookups_are_the_lookup_forms_of_the_sentence_tokens(seed_docs):
     from framing.segment import normalise
 
     doc = seed_docs["002"]
-    assert [len(w) for w in doc.sentence_words()] == [len(t) for t in doc.sentence_tokens()]
-    for tokens, words in zip(doc.sentence_tokens(), doc.sentence_words(), strict=True):
+    assert [len(w) for w in doc.sentence_lookups()] == [len(t) for t in doc.sentence_tokens()]
+    for tokens, words in zip(doc.sentence_tokens(), doc.sentence_lookups(), strict=True):
         assert words == [normalise(t.text_in(doc.text)) for t in tokens]
     # Curly apostrophes become straight ones for lookup only: the text keeps them.
-    curly = [w for words in doc.sentence_words() for w in words if "'" in w]
-    assert "’" in doc.text and curly and not any("’" in w for words in doc.sentence_words() for w in words)
+    curly = [w for words in doc.sentence_lookups() for w in words if "'" in w]
+    assert "’" in doc.text and curly and not any("’" in w for words in doc.sentence_lookups() for w in words)
 
 
 def test_from_text_refuses_bytes_with_a_clear_message():

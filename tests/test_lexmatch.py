@@ -133,7 +133,7 @@ def test_token_kinds_and_precomputed_words_give_the_same_matches(seed):
     doc = Document.from_text(seed_text(seed))
     matcher = loaded_matcher(Resources())
     total = 0
-    for tokens, words in zip(doc.sentence_tokens(), doc.sentence_words(), strict=True):
+    for tokens, words in zip(doc.sentence_tokens(), doc.sentence_lookups(), strict=True):
         reference = matcher.find_in_tokens(doc.text, [Span(t.start, t.end) for t in tokens])
         assert matcher.find_in_tokens(doc.text, tokens, words) == reference
         assert matcher.find_in_tokens(doc.text, [(t.start, t.end) for t in tokens]) == reference

@@ -358,7 +358,7 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
         index = bisect_left(outer_starts, end) - 1
         return index >= 0 and outer[index].content_end > start
 
-    for sentence, tokens, lookup in zip(doc.sentences, doc.sentence_tokens(), doc.sentence_words(), strict=True):
+    for sentence, tokens, lookup in zip(doc.sentences, doc.sentence_tokens(), doc.sentence_lookups(), strict=True):
         found: list[LoadedSpan] = []
         starts = [t.start for t in tokens]
         if not any_quote_in(sentence.start, sentence.end):

@@ -85,7 +85,9 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> LoadedSentences
     model = resources.sentence_model()
     spans = doc.sentences
     probabilities = model.predict_proba(
-        [doc.text[s.start : s.end] for s in spans], lexicon_matches=_reusable_matches(doc, resources, model, prior)
+        [doc.text[s.start : s.end] for s in spans],
+        lexicon_matches=_reusable_matches(doc, resources, model, prior),
+        words=doc.sentence_words(),  # the model tokenizes a sentence exactly as the document does
     )
     sentences = tuple(
         SentenceProbability(

@@ -187,17 +187,24 @@ class TrainedModel:
     # The compiled fast scorer (or False when the pipeline has another shape), built on first use.
     _scorer: Any = field(default=None, init=False, repr=False, compare=False)
 
-    def predict_proba(self, texts: Sequence[str], *, lexicon_matches: Sequence[Sequence[Any]] | None = None) -> np.ndarray:
+    def predict_proba(
+        self,
+        texts: Sequence[str],
+        *,
+        lexicon_matches: Sequence[Sequence[Any]] | None = None,
+        words: Sequence[Sequence[str]] | None = None,
+    ) -> np.ndarray:
         """Probability of the positive label for each text (one batched call).
 
         ``lexicon_matches``: optionally, for each text, the matches of :meth:`lexicon` already
-        found in it (a caller that has matched the same lexicon saves matching again); ignored
-        when the pipeline is not one the fast path compiles."""
+        found in it (a caller that has matched the same lexicon saves matching again);
+        ``words``: for each text, its word tokens' texts (``Document.sentence_words()``). Both
+        are ignored when the pipeline is not one the fast path compiles."""
         texts = list(texts)
         if not texts:
             return np.zeros(0)
         if self._compiled():
-            return self._scorer.predict_proba(texts, lexicon_matches)
+            return self._scorer.predict_proba(texts, lexicon_matches, words)
         return self.pipeline.predict_proba(texts)[:, 1]
 
     def lexicon(self) -> Any:
@@ -282,16 +289,23 @@ class _LinearScorer:
         tables = [t.lexicon_ for kind, t, _ in self._blocks if kind == "loaded"]
         return tables[0] if len(tables) == 1 else None
 
-    def predict_proba(self, texts: list[str], lexicon_matches: Sequence[Sequence[Any]] | None = None) -> np.ndarray:
+    def predict_proba(
+        self,
+        texts: list[str],
+        lexicon_matches: Sequence[Sequence[Any]] | None = None,
+        words: Sequence[Sequence[str]] | None = None,
+    ) -> np.ndarray:
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise TypeError(f"sentence {i} is {type(text).__name__}, expected str")
         if lexicon_matches is not None and (len(lexicon_matches) != len(texts) or self.lexicon() is None):
             raise ValueError(f"lexicon_matches: expected one sequence per text ({len(texts)}) for a model with one lexicon")
+        if words is not None and len(words) != len(texts):
+            raise ValueError(f"words: expected one sequence per text ({len(texts)}), got {len(words)}")
         decision = np.full(len(texts), self._intercept)
         for b, (kind, transformer, coef) in enumerate(self._blocks):
             if kind == "loaded":
-                decision += transformer.dense_rows(texts, lexicon_matches) @ coef
+                decision += transformer.dense_rows(texts, lexicon_matches, words) @ coef
             else:
                 decision += self._tfidf_dot(b, transformer, coef, texts)
         return expit(decision)

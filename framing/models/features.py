@@ -157,13 +157,20 @@ class LoadedFeatures(SentenceFeatures):
         check_is_fitted(self, "feature_names_")
         return sp.csr_matrix(self.dense_rows(self._documents(X, "transform")))
 
-    def dense_rows(self, documents: list[str], matches: Sequence[Sequence[Any]] | None = None) -> np.ndarray:
+    def dense_rows(
+        self,
+        documents: list[str],
+        matches: Sequence[Sequence[Any]] | None = None,
+        words: Sequence[Sequence[str]] | None = None,
+    ) -> np.ndarray:
         """``transform`` as a dense array, for a fitted transformer and a checked list of str
         (what :class:`framing.models.classifier.TrainedModel` calls on its fast path).
 
         ``matches``: for each document, the matches of ``lexicon_`` already found in it (objects
         with ``category`` and ``weight``, as :class:`framing.lexmatch.LexiconMatcher` returns),
-        used instead of matching again."""
+        used instead of matching again. ``words``: for each document, its word tokens' texts
+        (``TOKEN_RE`` tokens that pass ``is_word``, as ``Document.sentence_words()`` gives them),
+        used instead of tokenizing again."""
         width = len(self.feature_names_)
         rows = np.zeros((len(documents), width), dtype=np.float64)
         index = {c: i for i, c in enumerate(self.categories_)}
@@ -171,10 +178,10 @@ class LoadedFeatures(SentenceFeatures):
         vader = self._vader() if self.use_vader else None
         for r, text in enumerate(documents):
             row = rows[r]
-            tokens = [m.span() for m in TOKEN_RE.finditer(text)]
-            words = [w for w in (text[s:e] for s, e in tokens) if is_word(w)]
-            per10 = 10.0 / max(len(words), 1)
+            tokens = [m.span() for m in TOKEN_RE.finditer(text)] if matches is None or words is None else []
             found = self.matcher_.find_in_tokens(text, tokens) if matches is None else matches[r]
+            sentence = [w for w in (text[s:e] for s, e in tokens) if is_word(w)] if words is None else words[r]
+            per10 = 10.0 / max(len(sentence), 1)
             for match in found:
                 col = index.get(match.category)
                 if col is not None:
@@ -189,12 +196,12 @@ class LoadedFeatures(SentenceFeatures):
             row[col] = _quoted_share(text)
             row[col + 1] = math.log1p(text.count("!"))
             row[col + 2] = math.log1p(text.count("?"))
-            if words:
+            if sentence:
                 # isupper() first: it is one C call and false for nearly every word, so the
                 # letter count (>= 2 letters: "LIES", "NATO", not "I" or "A") runs only for capitals.
-                caps = sum(1 for w in words if w.isupper() and sum(ch.isalpha() for ch in w) >= 2)
-                row[col + 3] = caps / len(words)
-                row[col + 4] = sum(w[:1].isupper() for w in words[1:]) / len(words)
+                caps = sum(1 for w in sentence if w.isupper() and sum(ch.isalpha() for ch in w) >= 2)
+                row[col + 3] = caps / len(sentence)
+                row[col + 4] = sum(w[:1].isupper() for w in sentence[1:]) / len(sentence)
         return rows
 
     def _vader(self) -> Any:

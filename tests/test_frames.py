@@ -27,6 +27,7 @@ from framing.models.modelfile import ModelFormatError
 from framing.pipeline import Resources, analyze
 from framing.results import to_jsonable
 from framing.segment import token_spans
+from tests.test_classifier import EDGE_SENTENCES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "frames_seed_sentences.csv"
 LOADED_FIXTURE = Path(__file__).parent / "fixtures" / "seed_sentences_labelled.csv"
@@ -256,6 +257,69 @@ def test_pipeline_and_grid_search(fixture_data):
 def test_stacked_predict_proba_equals_the_pipeline(fixture_data):
     model = F.train(fixture_data)
     np.testing.assert_allclose(model.predict_proba(fixture_data.texts), model.pipeline.predict_proba(list(fixture_data.texts)))
+
+
+# -- the fast feature path ---------------------------------------------------------------------
+
+# Written for the tests: frame cues inside hyphenated compounds, after possessives and
+# abbreviations, around punctuation (the matcher's compound and multi-word paths).
+CUE_EDGES = (
+    "The trade-war hurt U.S. farmers' incomes, anti-sanctions protesters said.",
+    "Military-alliance talks ... stalled; the economy’s growth (and jobs) fell!",
+    "sanctions sanctions SANCTIONS",
+)
+
+
+def _sentences(docs) -> list[str]:
+    return [doc.text[s.start : s.end] for doc in docs for s in doc.sentences]
+
+
+def _assert_same_matrix(ours, theirs) -> None:
+    assert ours.shape == theirs.shape
+    for name in ("indptr", "indices", "data"):  # entry for entry, in the same order
+        np.testing.assert_array_equal(getattr(ours, name), getattr(theirs, name))
+
+
+@pytest.fixture(scope="module")
+def shipped_frames() -> F.FramesModel:
+    return F.load_default_model()
+
+
+def test_fast_features_equal_the_pipeline_on_the_shipped_model(shipped_frames, seed_docs):
+    texts = [*_sentences(seed_docs.values()), *EDGE_SENTENCES, *CUE_EDGES]
+    fast = shipped_frames.predict_proba(texts)
+    assert shipped_frames._features, "the shipped pipeline should compile to the fast features"
+    _assert_same_matrix(shipped_frames._features.transform(texts), shipped_frames.pipeline[:-1].transform(texts))
+    np.testing.assert_allclose(fast, shipped_frames.pipeline.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+def test_fast_features_equal_the_pipeline_with_other_tfidf_settings(fixture_data):
+    model = F.train(
+        fixture_data, features__words__analyzer="char_wb", features__words__ngram_range=(3, 4), features__words__sublinear_tf=False
+    )
+    texts = [*fixture_data.texts, *EDGE_SENTENCES, *CUE_EDGES]
+    fast = model.predict_proba(texts)
+    assert model._features
+    _assert_same_matrix(model._features.transform(texts), model.pipeline[:-1].transform(texts))
+    np.testing.assert_allclose(fast, model.pipeline.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "params", [{"features__words__binary": True}, {"features__transformer_weights": {"words": 1.0, "frames": 2.0}}]
+)
+def test_a_pipeline_of_another_shape_is_transformed_by_scikit_learn(fixture_data, params):
+    model = F.train(fixture_data, **params)
+    texts = [*fixture_data.texts, *EDGE_SENTENCES]
+    probabilities = model.predict_proba(texts)
+    assert model._features is False and model.lexicon() is None
+    np.testing.assert_allclose(probabilities, model.pipeline.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+def test_fast_features_refuse_non_strings_and_misaligned_cues(shipped_frames):
+    with pytest.raises(TypeError, match="sentence 1 is int"):
+        shipped_frames.predict_proba(["fine", 3])
+    with pytest.raises(ValueError, match="one sequence per text"):
+        shipped_frames.predict_proba(["one", "two"], cues=[[]])
 
 
 # -- data --------------------------------------------------------------------------------------

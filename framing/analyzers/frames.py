@@ -39,6 +39,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from framing.analyzers import Analyzer, register
 from framing.analyzers.sentiment import quoted_share
 from framing.document import Document
@@ -179,9 +181,15 @@ def _model_figures(
     frames = tuple(model.frames)
     probabilities = model.predict_proba(texts, cues=cues)  # one batched call per document
     n = len(texts)
-    shares = {f: (float(probabilities[:, j].mean()) if n else 0.0) for j, f in enumerate(frames)}
-    sentence_shares = {f: (float((probabilities[:, j] >= MODEL_THRESHOLD).mean()) if n else 0.0) for j, f in enumerate(frames)}
-    per_sentence = [{f: float(p) for f, p in zip(frames, row, strict=True)} for row in probabilities]
+    shares, sentence_shares = dict.fromkeys(frames, 0.0), dict.fromkeys(frames, 0.0)
+    if n:
+        # One contiguous row per frame: each row's mean is summed exactly as the mean of the
+        # probability column was (numpy's pairwise sum over the same values in the same order).
+        by_frame = np.ascontiguousarray(probabilities.T)
+        shares = dict(zip(frames, by_frame.mean(axis=1).tolist(), strict=True))
+        above = (by_frame >= MODEL_THRESHOLD).sum(axis=1) / n  # whole counts: exact in any order
+        sentence_shares = dict(zip(frames, above.tolist(), strict=True))
+    per_sentence = [dict(zip(frames, row, strict=True)) for row in probabilities.tolist()]
     figures = ModelFrames(
         model.describe(), MODEL_THRESHOLD, frames, shares, sentence_shares, _dominant(frames, shares, sentence_shares)
     )

@@ -295,10 +295,15 @@ def test_fast_features_equal_the_pipeline_on_the_shipped_model(shipped_frames, s
     np.testing.assert_allclose(fast, shipped_frames.pipeline.predict_proba(texts), rtol=0, atol=1e-12)
 
 
-def test_fast_features_equal_the_pipeline_with_other_tfidf_settings(fixture_data):
-    model = F.train(
-        fixture_data, features__words__analyzer="char_wb", features__words__ngram_range=(3, 4), features__words__sublinear_tf=False
-    )
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"features__words__analyzer": "char_wb", "features__words__ngram_range": (3, 4), "features__words__sublinear_tf": False},
+        {"features__words__ngram_range": (2, 3), "features__words__min_df": 1, "features__words__use_idf": False},
+    ],
+)
+def test_fast_features_equal_the_pipeline_with_other_tfidf_settings(fixture_data, params):
+    model = F.train(fixture_data, **params)
     texts = [*fixture_data.texts, *EDGE_SENTENCES, *CUE_EDGES]
     fast = model.predict_proba(texts)
     assert model._features

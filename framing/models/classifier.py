@@ -314,6 +314,11 @@ class TfidfBlock:
         self.vectorizer = vectorizer
         self._analyze = vectorizer.build_analyzer()
         self._word_cache: dict[str, list[int]] = {}
+        # Word n-grams without stop words are looked up as they are formed, rather than built
+        # as a list of strings first (the analyzer's _word_ngrams) and looked up twice.
+        self._words = vectorizer.analyzer == "word" and vectorizer.stop_words is None
+        self._tokenize = vectorizer.build_tokenizer()
+        self._preprocess = vectorizer.build_preprocessor()
 
     @staticmethod
     def compiles(transformer: Any) -> bool:
@@ -353,6 +358,11 @@ class TfidfBlock:
                         found = cache[word] = [vocabulary[g] for g in analyze(word) if g in vocabulary]
                     columns.extend(found)
                 lengths.append(len(columns) - before)
+        elif self._words:
+            for text in texts:
+                before = len(columns)
+                self._word_columns(self._tokenize(self._preprocess(text)), columns)
+                lengths.append(len(columns) - before)
         else:
             for text in texts:
                 found = [vocabulary[g] for g in analyze(text) if g in vocabulary]
@@ -372,6 +382,21 @@ class TfidfBlock:
         norms = np.sqrt(np.bincount(row, weights=values * values, minlength=len(texts)))
         norms[norms == 0.0] = 1.0
         return row, column, values, norms
+
+    def _word_columns(self, tokens: list[str], columns: list[int]) -> None:
+        """Append the vocabulary columns of the word n-grams of ``tokens`` (the n-grams
+        ``_word_ngrams`` makes: each n of ``ngram_range``, n tokens joined by one space; the
+        order does not matter, occurrences are counted)."""
+        get = self.vectorizer.vocabulary_.get
+        low, high = self.vectorizer.ngram_range
+        for n in range(low, high + 1):
+            if n == 1:
+                columns.extend([c for w in tokens if (c := get(w)) is not None])
+            elif n == 2:
+                columns.extend([c for a, b in zip(tokens, tokens[1:]) if (c := get(a + " " + b)) is not None])
+            else:
+                grams = (" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+                columns.extend([c for g in grams if (c := get(g)) is not None])
 
 
 def _plain_tfidf(vectorizer: TfidfVectorizer) -> bool:

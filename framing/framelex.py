@@ -52,7 +52,7 @@ class FrameCue:
 class FrameLexicon:
     """Frame cues of both schemes, found in one matcher pass (see the module docstring)."""
 
-    __slots__ = ("matcher", "tables", "_groups")
+    __slots__ = ("matcher", "tables", "_groups", "_entries")
 
     def __init__(self, tables: Mapping[str, Table]) -> None:
         unknown = [s for s in tables if s not in FRAMES]
@@ -79,8 +79,9 @@ class FrameLexicon:
                 cues[:] = [c for c in cues if c[:2] != (scheme, row["frame"])]  # a later row overrides
                 cues.append((scheme, row["frame"], float(row["weight"])))
         self._groups: tuple[tuple[tuple[str, str, float], ...], ...] = tuple(tuple(c) for c in groups.values())
+        self._entries = tuple((terms[key], str(i), 1.0, key[1]) for i, key in enumerate(groups))
         self.matcher = LexiconMatcher(
-            ((terms[key], str(i), 1.0, key[1]) for i, key in enumerate(groups)),
+            self._entries,
             name="+".join(t.meta.get("name", s) for s, t in tables.items()),
             version="+".join(t.meta.get("version", "") for t in tables.values()),
         )
@@ -93,6 +94,12 @@ class FrameLexicon:
     def versions(self) -> dict[str, str]:
         """``{scheme: "name version"}`` of the tables, for reports."""
         return {s: f"{t.meta.get('name', '')} {t.meta.get('version', '')}".strip() for s, t in self.tables.items()}
+
+    def same_cues(self, other: FrameLexicon) -> bool:
+        """Whether ``other`` finds exactly the cues this lexicon finds, in any tokens: the same
+        matcher entries in the same order, each cueing the same frames with the same weights
+        (table names and versions aside)."""
+        return self._entries == other._entries and self._groups == other._groups
 
     def find_in_tokens(self, text: str, tokens: Sequence[Any]) -> list[FrameCue]:
         """Cues over already computed tokens, in text order (one per frame of each match)."""

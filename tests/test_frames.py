@@ -17,9 +17,10 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
 from framing import analyzers as registry
+from framing.analyzers import frames as frames_analyzer
 from framing.cli import main
 from framing.document import Document
-from framing.framelex import FRAMES, FrameLexicon
+from framing.framelex import FRAMES, FrameLexicon, frame_lexicon
 from framing.lexicons import load_table
 from framing.models import classifier as loaded_classifier
 from framing.models import frames as F
@@ -27,6 +28,8 @@ from framing.models.modelfile import ModelFormatError
 from framing.pipeline import Resources, analyze
 from framing.results import to_jsonable
 from framing.segment import token_spans
+from tests.corpus_text import _jsonl_texts
+from tests.test_classifier import EDGE_SENTENCES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "frames_seed_sentences.csv"
 LOADED_FIXTURE = Path(__file__).parent / "fixtures" / "seed_sentences_labelled.csv"
@@ -256,6 +259,115 @@ def test_pipeline_and_grid_search(fixture_data):
 def test_stacked_predict_proba_equals_the_pipeline(fixture_data):
     model = F.train(fixture_data)
     np.testing.assert_allclose(model.predict_proba(fixture_data.texts), model.pipeline.predict_proba(list(fixture_data.texts)))
+
+
+# -- the fast feature path ---------------------------------------------------------------------
+
+# Written for the tests: frame cues inside hyphenated compounds, after possessives and
+# abbreviations, around punctuation (the matcher's compound and multi-word paths).
+CUE_EDGES = (
+    "The trade-war hurt U.S. farmers' incomes, anti-sanctions protesters said.",
+    "Military-alliance talks ... stalled; the economy’s growth (and jobs) fell!",
+    "sanctions sanctions SANCTIONS",
+)
+
+
+def _sentences(docs) -> list[str]:
+    return [doc.text[s.start : s.end] for doc in docs for s in doc.sentences]
+
+
+def _assert_same_matrix(ours, theirs) -> None:
+    assert ours.shape == theirs.shape
+    for name in ("indptr", "indices", "data"):  # entry for entry, in the same order
+        np.testing.assert_array_equal(getattr(ours, name), getattr(theirs, name))
+
+
+@pytest.fixture(scope="module")
+def shipped_frames() -> F.FramesModel:
+    return F.load_default_model()
+
+
+def test_fast_features_equal_the_pipeline_on_the_shipped_model(shipped_frames, seed_docs):
+    texts = [*_sentences(seed_docs.values()), *EDGE_SENTENCES, *CUE_EDGES]
+    fast = shipped_frames.predict_proba(texts)
+    assert shipped_frames._features, "the shipped pipeline should compile to the fast features"
+    _assert_same_matrix(shipped_frames._features.transform(texts), shipped_frames.pipeline[:-1].transform(texts))
+    np.testing.assert_allclose(fast, shipped_frames.pipeline.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"features__words__analyzer": "char_wb", "features__words__ngram_range": (3, 4), "features__words__sublinear_tf": False},
+        {"features__words__ngram_range": (2, 3), "features__words__min_df": 1, "features__words__use_idf": False},
+    ],
+)
+def test_fast_features_equal_the_pipeline_with_other_tfidf_settings(fixture_data, params):
+    model = F.train(fixture_data, **params)
+    texts = [*fixture_data.texts, *EDGE_SENTENCES, *CUE_EDGES]
+    fast = model.predict_proba(texts)
+    assert model._features
+    _assert_same_matrix(model._features.transform(texts), model.pipeline[:-1].transform(texts))
+    np.testing.assert_allclose(fast, model.pipeline.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "params", [{"features__words__binary": True}, {"features__transformer_weights": {"words": 1.0, "frames": 2.0}}]
+)
+def test_a_pipeline_of_another_shape_is_transformed_by_scikit_learn(fixture_data, params):
+    model = F.train(fixture_data, **params)
+    texts = [*fixture_data.texts, *EDGE_SENTENCES]
+    probabilities = model.predict_proba(texts)
+    assert model._features is False and model.lexicon() is None
+    np.testing.assert_allclose(probabilities, model.pipeline.predict_proba(texts), rtol=0, atol=1e-12)
+
+
+def test_fast_features_refuse_non_strings_and_misaligned_cues(shipped_frames):
+    with pytest.raises(TypeError, match="sentence 1 is int"):
+        shipped_frames.predict_proba(["fine", 3])
+    with pytest.raises(ValueError, match="one sequence per text"):
+        shipped_frames.predict_proba(["one", "two"], cues=[[]])
+
+
+def test_sentence_tokens_are_the_tokens_of_the_sentence_text(seed_docs):
+    # Why the analyzer's cues can stand for the model's: FrameFeatures tokenizes each sentence's
+    # own text, the analyzer matches doc.sentence_tokens(); on the whole corpus they coincide.
+    texts = [*_jsonl_texts("wikinews").values(), *_jsonl_texts("kremlin").values()]
+    for doc in [*seed_docs.values(), *(Document.from_text(t, id="open") for t in texts)]:
+        for span, tokens in zip(doc.sentences, doc.sentence_tokens(), strict=True):
+            shifted = [(t.start - span.start, t.end - span.start) for t in tokens]
+            assert shifted == token_spans(doc.text[span.start : span.end])
+
+
+def test_the_analyzer_passes_its_cues_to_the_model_without_changing_a_probability(seed_docs):
+    resources = Resources()
+    model, lexicon = resources.frames_model(), frame_lexicon(resources)
+    for doc in seed_docs.values():
+        cues = [lexicon.find_in_tokens(doc.text, tokens) for tokens in doc.sentence_tokens()]
+        assert frames_analyzer._reusable_cues(resources, model, lexicon, cues) is cues
+        texts = _sentences([doc])
+        probabilities = model.predict_proba(texts)
+        np.testing.assert_array_equal(model.predict_proba(texts, cues=cues), probabilities)
+        result = analyze(doc, analyzers=["frames"], resources=resources).analyses["frames"]
+        assert [list(s.probabilities.values()) for s in result.sentences] == probabilities.tolist()
+    # the cues are used, not ignored: without them the cue features are 0 and probabilities move
+    assert not np.array_equal(model.predict_proba(texts, cues=[[] for _ in texts]), probabilities)
+
+
+def test_cues_of_a_user_extended_frame_lexicon_are_not_passed_to_the_model(seed_docs, tmp_path):
+    path = tmp_path / "user.tsv"
+    path.write_text(
+        "# name: frames-pfc\n# version: t\n# source: written for the tests\n# license: CC0\n"
+        "# columns: term, frame, weight, match, note\nterm\tframe\tweight\tmatch\tnote\npresident\tpolitical\t0.9\texact\n",
+        encoding="utf-8",
+    )
+    resources = Resources(lexicon_files=[path])
+    doc = seed_docs["002"]
+    result = analyze(doc, analyzers=["frames"], resources=resources).analyses["frames"]
+    assert any(s.term == "president" for s in result.spans)
+    assert frames_analyzer._reusable_cues(resources, resources.frames_model(), frame_lexicon(resources), []) is None
+    expected = F.load_default_model().predict_proba(_sentences([doc]))  # the model's own lexicon, matched by it
+    assert [list(s.probabilities.values()) for s in result.sentences] == expected.tolist()
 
 
 # -- data --------------------------------------------------------------------------------------

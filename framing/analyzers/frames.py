@@ -39,10 +39,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from framing.analyzers import Analyzer, register
 from framing.analyzers.sentiment import quoted_share
 from framing.document import Document
-from framing.framelex import FRAMES, SCHEMES, FrameCue, frame_lexicon
+from framing.framelex import FRAMES, SCHEMES, FrameCue, FrameLexicon, frame_lexicon
 
 EVIDENCE_SENTENCES = 3
 MODEL_THRESHOLD = 0.5
@@ -173,17 +175,45 @@ def _scheme_figures(
     return SchemeFrames(frames, mass, shares, sentence_shares, dominant, evidence)
 
 
-def _model_figures(model: Any, texts: Sequence[str]) -> tuple[ModelFrames, list[dict[str, float]]]:
+def _model_figures(
+    model: Any, texts: Sequence[str], cues: Sequence[Sequence[FrameCue]] | None
+) -> tuple[ModelFrames, list[dict[str, float]]]:
     frames = tuple(model.frames)
-    probabilities = model.predict_proba(texts)  # one batched call per document
+    probabilities = model.predict_proba(texts, cues=cues)  # one batched call per document
     n = len(texts)
-    shares = {f: (float(probabilities[:, j].mean()) if n else 0.0) for j, f in enumerate(frames)}
-    sentence_shares = {f: (float((probabilities[:, j] >= MODEL_THRESHOLD).mean()) if n else 0.0) for j, f in enumerate(frames)}
-    per_sentence = [{f: float(p) for f, p in zip(frames, row, strict=True)} for row in probabilities]
+    shares, sentence_shares = dict.fromkeys(frames, 0.0), dict.fromkeys(frames, 0.0)
+    if n:
+        # One contiguous row per frame: each row's mean is summed exactly as the mean of the
+        # probability column was (numpy's pairwise sum over the same values in the same order).
+        by_frame = np.ascontiguousarray(probabilities.T)
+        shares = dict(zip(frames, by_frame.mean(axis=1).tolist(), strict=True))
+        above = (by_frame >= MODEL_THRESHOLD).sum(axis=1) / n  # whole counts: exact in any order
+        sentence_shares = dict(zip(frames, above.tolist(), strict=True))
+    per_sentence = [dict(zip(frames, row, strict=True)) for row in probabilities.tolist()]
     figures = ModelFrames(
         model.describe(), MODEL_THRESHOLD, frames, shares, sentence_shares, _dominant(frames, shares, sentence_shares)
     )
     return figures, per_sentence
+
+
+def _reusable_cues(resources: Any, model: Any, lexicon: FrameLexicon, cues: list[list[FrameCue]]) -> Any:
+    """The cues just found per sentence, for the model's ``FrameFeatures``, when the model was
+    trained with a lexicon that finds exactly the same cues; else None, and the model matches.
+
+    The model matches the tokens ``TOKEN_RE`` finds in the sentence's own text; ``cues`` come
+    from ``doc.sentence_tokens()``, i.e. ``TOKEN_RE.finditer(doc.text, start, end)``, which are
+    the same tokens shifted by the sentence start: ``endpos`` reads the text as if it ended
+    there, and the pattern never looks before the position it matches from (no lookbehind, no
+    ``^``; each ``\b`` comes after an ``s`` it has read), so nothing outside the sentence changes
+    a token. The matcher
+    sees only the tokens' text, so the cues equal the model's up to that shift, which
+    ``FrameFeatures`` ignores (it uses frame, scheme and weight)."""
+
+    def same_lexicon() -> bool:
+        trained = model.lexicon()
+        return trained is not None and trained.same_cues(lexicon)
+
+    return cues if resources.memo("frames:same-lexicon", same_lexicon) else None
 
 
 def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = None) -> FramesResult:
@@ -203,7 +233,8 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
     model = resources.frames_model()
     model_figures, probabilities = None, [{} for _ in doc.sentences]
     if model is not None:
-        model_figures, probabilities = _model_figures(model, [text[s.start : s.end] for s in doc.sentences])
+        texts = [text[s.start : s.end] for s in doc.sentences]
+        model_figures, probabilities = _model_figures(model, texts, _reusable_cues(resources, model, lexicon, cues))
 
     masses = {scheme: [_cue_mass(found, scheme) for found in cues] for scheme in SCHEMES}
     sentences = tuple(

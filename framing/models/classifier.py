@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+import scipy.sparse as sp
 import sklearn
 from scipy.special import expit
 from sklearn.base import clone
@@ -236,12 +237,8 @@ class _LinearScorer:
     ``expit(intercept + sum of each block's features . its slice of coef_)``, computed here from
     the fitted vocabularies, ``idf_`` and coefficients:
 
-    - TF-IDF blocks: n-gram columns are counted per sentence, then ``1 + log(count)``
-      (``sublinear_tf``) times ``idf_``, l2-normalised, exactly as ``TfidfTransformer`` does,
-      but as flat numpy arrays for all sentences at once; the n-grams themselves come from the
-      vectorizer's own analyzer. For ``char_wb`` the n-grams of a sentence are the n-grams of
-      each of its whitespace-separated lower-cased words, so they are looked up once per
-      distinct word and cached (news vocabulary is Zipfian).
+    - TF-IDF blocks: :class:`TfidfBlock` (the vectorizer's transform as flat numpy arrays
+      for all sentences at once), dotted with the block's slice of ``coef_``.
     - ``LoadedFeatures``: its dense rows times its coefficients.
 
     Results equal the pipeline's up to floating-point rounding (tests compare them). Any other
@@ -249,13 +246,10 @@ class _LinearScorer:
     more than two classes...) is not compiled, and the pipeline is used as it is.
     """
 
-    _WORD_CACHE_SIZE = 100_000  # distinct words kept per char vectorizer (~25 MB at most)
-
     def __init__(self, blocks: list[tuple[str, Any, np.ndarray]], intercept: float) -> None:
         self._blocks = blocks
         self._intercept = intercept
-        self._word_cache: list[dict[str, list[int]]] = [{} for _ in blocks]
-        self._analyzers = [v.build_analyzer() if kind != "loaded" else None for kind, v, _ in blocks]
+        self._tfidf = [TfidfBlock(v) if kind != "loaded" else None for kind, v, _ in blocks]
 
     @classmethod
     def compile(cls, pipeline: Any) -> _LinearScorer | None:
@@ -275,7 +269,7 @@ class _LinearScorer:
         for _, transformer in union.transformer_list:
             if type(transformer) is LoadedFeatures and hasattr(transformer, "feature_names_"):
                 kind, width = "loaded", len(transformer.feature_names_)
-            elif type(transformer) is TfidfVectorizer and _plain_tfidf(transformer):
+            elif TfidfBlock.compiles(transformer):
                 kind, width = transformer.analyzer, len(transformer.vocabulary_)
             else:
                 return None
@@ -295,29 +289,79 @@ class _LinearScorer:
         lexicon_matches: Sequence[Sequence[Any]] | None = None,
         words: Sequence[Sequence[str]] | None = None,
     ) -> np.ndarray:
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"sentence {i} is {type(text).__name__}, expected str")
+        check_texts(texts)
         if lexicon_matches is not None and (len(lexicon_matches) != len(texts) or self.lexicon() is None):
             raise ValueError(f"lexicon_matches: expected one sequence per text ({len(texts)}) for a model with one lexicon")
         if words is not None and len(words) != len(texts):
             raise ValueError(f"words: expected one sequence per text ({len(texts)}), got {len(words)}")
         decision = np.full(len(texts), self._intercept)
-        for b, (kind, transformer, coef) in enumerate(self._blocks):
+        for (kind, transformer, coef), tfidf in zip(self._blocks, self._tfidf, strict=True):
             if kind == "loaded":
                 decision += transformer.dense_rows(texts, lexicon_matches, words) @ coef
             else:
-                decision += self._tfidf_dot(b, transformer, coef, texts)
+                decision += tfidf.dot(texts, coef)
         return expit(decision)
 
-    def _tfidf_dot(self, b: int, vectorizer: Any, coef: np.ndarray, texts: list[str]) -> np.ndarray:
+
+def check_texts(texts: Sequence[Any]) -> None:
+    """Refuse a non-string sentence, as the pipeline's transformers would (the fast paths)."""
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"sentence {i} is {type(text).__name__}, expected str")
+
+
+class TfidfBlock:
+    """A fitted ``TfidfVectorizer``'s ``transform`` as flat numpy arrays, for the fast scorers
+    (:class:`_LinearScorer` here, the frames model's in :mod:`framing.models.frames`).
+
+    N-gram columns are counted per sentence with the vectorizer's own analyzer, then
+    ``1 + log(count)`` (``sublinear_tf``) times ``idf_``, l2-normalised, exactly as
+    ``TfidfTransformer`` does. For ``char_wb`` the n-grams of a sentence are the n-grams of each
+    of its whitespace-separated lower-cased words, so they are looked up once per distinct word
+    and cached (news vocabulary is Zipfian; the cache is cleared when it grows past
+    ``_WORD_CACHE_SIZE`` words). Only vectorizers for which :meth:`compiles` is true.
+    """
+
+    _WORD_CACHE_SIZE = 100_000  # distinct words kept per char vectorizer (~25 MB at most)
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        self.vectorizer = vectorizer
+        self._analyze = vectorizer.build_analyzer()
+        self._word_cache: dict[str, list[int]] = {}
+        # Word n-grams without stop words are looked up as they are formed, rather than built
+        # as a list of strings first (the analyzer's _word_ngrams) and looked up twice.
+        self._words = vectorizer.analyzer == "word" and vectorizer.stop_words is None
+        self._tokenize = vectorizer.build_tokenizer()
+        self._preprocess = vectorizer.build_preprocessor()
+
+    @staticmethod
+    def compiles(transformer: Any) -> bool:
+        """A fitted TfidfVectorizer whose transform this class reproduces."""
+        return type(transformer) is TfidfVectorizer and _plain_tfidf(transformer)
+
+    def dot(self, texts: list[str], coef: np.ndarray) -> np.ndarray:
         """Each text's TF-IDF row (as ``vectorizer.transform`` makes it) dotted with ``coef``."""
+        row, column, values, norms = self._coordinates(texts)
+        return np.bincount(row, weights=values * coef[column], minlength=len(texts)) / norms
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        """``vectorizer.transform(texts)``: the same entries, in the same order, the same
+        floating-point operations (so a product with it sums in scikit-learn's order)."""
+        row, column, values, norms = self._coordinates(texts)
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=len(texts)), out=indptr[1:])
+        return sp.csr_matrix((values / norms[row], column, indptr), shape=(len(texts), len(self.vectorizer.vocabulary_)))
+
+    def _coordinates(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The TF-IDF entries before normalisation, sorted by row then column: ``(row, column,
+        value)`` arrays, and each row's l2 norm (1 for an empty row)."""
+        vectorizer = self.vectorizer
         vocabulary = vectorizer.vocabulary_
-        analyze = self._analyzers[b]
+        analyze = self._analyze
         columns: list[int] = []
         lengths: list[int] = []  # n-gram occurrences per text
         if vectorizer.analyzer == "char_wb":
-            cache = self._word_cache[b]
+            cache = self._word_cache
             if len(cache) > self._WORD_CACHE_SIZE:
                 cache.clear()
             for text in texts:
@@ -328,13 +372,16 @@ class _LinearScorer:
                         found = cache[word] = [vocabulary[g] for g in analyze(word) if g in vocabulary]
                     columns.extend(found)
                 lengths.append(len(columns) - before)
+        elif self._words:
+            for text in texts:
+                before = len(columns)
+                self._word_columns(self._tokenize(self._preprocess(text)), columns)
+                lengths.append(len(columns) - before)
         else:
             for text in texts:
                 found = [vocabulary[g] for g in analyze(text) if g in vocabulary]
                 columns.extend(found)
                 lengths.append(len(found))
-        if not columns:
-            return np.zeros(len(texts))
         # One (row, column) key per n-gram occurrence; unique keys with counts are the
         # sentence-by-vocabulary count matrix in coordinate form.
         width = len(vocabulary)
@@ -348,7 +395,22 @@ class _LinearScorer:
             values *= vectorizer.idf_[column]
         norms = np.sqrt(np.bincount(row, weights=values * values, minlength=len(texts)))
         norms[norms == 0.0] = 1.0
-        return np.bincount(row, weights=values * coef[column], minlength=len(texts)) / norms
+        return row, column, values, norms
+
+    def _word_columns(self, tokens: list[str], columns: list[int]) -> None:
+        """Append the vocabulary columns of the word n-grams of ``tokens`` (the n-grams
+        ``_word_ngrams`` makes: each n of ``ngram_range``, n tokens joined by one space; the
+        order does not matter, occurrences are counted)."""
+        get = self.vectorizer.vocabulary_.get
+        low, high = self.vectorizer.ngram_range
+        for n in range(low, high + 1):
+            if n == 1:
+                columns.extend([c for w in tokens if (c := get(w)) is not None])
+            elif n == 2:
+                columns.extend([c for a, b in zip(tokens, tokens[1:]) if (c := get(a + " " + b)) is not None])
+            else:
+                grams = (" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+                columns.extend([c for g in grams if (c := get(g)) is not None])
 
 
 def _plain_tfidf(vectorizer: TfidfVectorizer) -> bool:

@@ -40,9 +40,9 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from framing.framelex import FRAMES, SCHEMES, TABLE_NAMES, FrameLexicon
+from framing.framelex import FRAMES, SCHEMES, TABLE_NAMES, FrameCue, FrameLexicon
 from framing.lexicons import Table, load_table
-from framing.models.classifier import ClassScores, open_csv, out_of_fold, score_table
+from framing.models.classifier import ClassScores, TfidfBlock, check_texts, open_csv, out_of_fold, score_table
 from framing.models.features import SentenceFeatures
 from framing.models.modelfile import FORMAT_VERSION, ModelFormatError, read_model_file, write_model_file
 from framing.segment import TOKEN_RE
@@ -151,17 +151,25 @@ class FrameFeatures(SentenceFeatures):
 
     def transform(self, X: Iterable[str]) -> sp.csr_matrix:
         check_is_fitted(self, "feature_names_")
-        documents = self._documents(X, "transform")
+        return sp.csr_matrix(self.dense_rows(self._documents(X, "transform")))
+
+    def dense_rows(self, documents: list[str], cues: Sequence[Sequence[FrameCue]] | None = None) -> np.ndarray:
+        """``transform`` as a dense array, for a fitted transformer and a checked list of str
+        (what :class:`FramesModel` calls on its fast path).
+
+        ``cues``: for each document, the cues of ``lexicon_`` already found in its tokens (as
+        ``TOKEN_RE`` splits it), used instead of matching again; only their frame, scheme and
+        weight count, so their offsets may be relative to any text the document is part of."""
         column = {name: i for i, name in enumerate(self.feature_names_)}
         rows = np.zeros((len(documents), len(column)), dtype=np.float64)
         for r, text in enumerate(documents):
-            cues = self.lexicon_.find_in_tokens(text, [m.span() for m in TOKEN_RE.finditer(text)])
-            for cue in cues:
+            found = self.lexicon_.find_in_tokens(text, [m.span() for m in TOKEN_RE.finditer(text)]) if cues is None else cues[r]
+            for cue in found:
                 rows[r, column[f"{cue.scheme}:{cue.frame}"]] += cue.weight
-            rows[r, -1] = 1.0 if cues else 0.0
+            rows[r, -1] = 1.0 if found else 0.0
         if self.cap is not None:
             np.minimum(rows[:, :-1], self.cap, out=rows[:, :-1])
-        return sp.csr_matrix(rows)
+        return rows
 
     def _rebuild(self) -> None:
         self.lexicon_ = FrameLexicon(self.tables_)
@@ -332,6 +340,8 @@ class FramesModel:
     framing_version: str = ""
     sklearn_version: str = ""
     _linear: tuple[np.ndarray, np.ndarray] | None = field(init=False, repr=False, compare=False, default=None)
+    # The compiled fast feature path (or False when the pipeline has another shape), built on first use.
+    _features: Any = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         # OneVsRest predicts frame by frame, each call with its own input checks (most of the
@@ -343,16 +353,35 @@ class FramesModel:
             intercepts = np.concatenate([e.intercept_ for e in estimators])
             object.__setattr__(self, "_linear", (weights, intercepts))
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """``(len(texts), len(frames))`` probabilities, one batched call."""
+    def predict_proba(self, texts: Sequence[str], *, cues: Sequence[Sequence[FrameCue]] | None = None) -> np.ndarray:
+        """``(len(texts), len(frames))`` probabilities, one batched call.
+
+        ``cues``: optionally, for each text, the cues of :meth:`lexicon` already found in it
+        (over the tokens ``TOKEN_RE`` splits the text into), so they are not matched again;
+        ignored when the pipeline is not one the fast path compiles."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, len(self.frames)))
         if self._linear is None:
             return self.pipeline.predict_proba(texts)
         weights, intercepts = self._linear
-        scores = self.pipeline[:-1].transform(texts) @ weights + intercepts
+        if self._compiled():
+            features = self._features.transform(texts, cues)
+        else:
+            features = self.pipeline[:-1].transform(texts)
+        scores = features @ weights + intercepts
         return 1.0 / (1.0 + np.exp(-np.asarray(scores)))
+
+    def lexicon(self) -> FrameLexicon | None:
+        """The frame lexicon the model's ``FrameFeatures`` was fitted with, when the fast path
+        uses one (and so can take ``cues``); else None."""
+        return self._features.lexicon() if self._compiled() else None
+
+    def _compiled(self) -> bool:
+        if self._features is None:
+            compiled = _FastFeatures.compile(self.pipeline, self._linear)
+            object.__setattr__(self, "_features", compiled or False)
+        return bool(self._features)
 
     def predict(self, texts: Sequence[str], threshold: float = THRESHOLD) -> list[tuple[str, ...]]:
         return [tuple(f for f, p in zip(self.frames, row, strict=True) if p >= threshold) for row in self.predict_proba(texts)]
@@ -360,6 +389,64 @@ class FramesModel:
     def describe(self) -> str:
         source = self.trained_on.get("file", "?")
         return f"{FORMAT} v{FORMAT_VERSION}, trained on {source} (n={self.trained_on.get('n', '?')})"
+
+
+class _FastFeatures:
+    """``pipeline[:-1].transform(texts)`` for the shipped pipeline shape, without scikit-learn's
+    per-call machinery, entry for entry the same matrix.
+
+    Through the ``Pipeline`` one article's sentences cost input validation, estimator tags,
+    ``FeatureUnion``'s joblib dispatch and ``CountVectorizer``'s counting loop, and
+    :class:`FrameFeatures` tokenizes and matches every sentence again although the analyzer has
+    just matched the same lexicon over the same tokens. Here the blocks of the ``FeatureUnion``
+    are computed directly: each plain ``TfidfVectorizer`` with
+    :class:`~framing.models.classifier.TfidfBlock` (the same floating-point operations as
+    ``TfidfTransformer``), ``FrameFeatures`` with its ``dense_rows`` (from given cues when the
+    caller has them), stacked with ``scipy.sparse.hstack`` as ``FeatureUnion`` stacks them. The
+    stacked coefficients then multiply the same matrix as before, summing in the same order.
+
+    Any other shape (transformer weights, another transformer, a custom tokenizer, binary or
+    non-l2 TF-IDF, a classifier that is not one linear model per frame) is not compiled, and the
+    pipeline's own ``transform`` is used.
+    """
+
+    def __init__(self, blocks: list[TfidfBlock | FrameFeatures]) -> None:
+        self._blocks = blocks
+
+    @classmethod
+    def compile(cls, pipeline: Any, linear: tuple[np.ndarray, np.ndarray] | None) -> _FastFeatures | None:
+        steps = getattr(pipeline, "steps", None)
+        if linear is None or not isinstance(pipeline, Pipeline) or len(steps) != 2:
+            return None
+        union = steps[0][1]
+        if type(union) is not FeatureUnion or union.transformer_weights is not None:
+            return None
+        blocks: list[TfidfBlock | FrameFeatures] = []
+        width = 0
+        for _, transformer in union.transformer_list:
+            if type(transformer) is FrameFeatures and hasattr(transformer, "feature_names_"):
+                blocks.append(transformer)
+                width += len(transformer.feature_names_)
+            elif TfidfBlock.compiles(transformer):
+                blocks.append(TfidfBlock(transformer))
+                width += len(transformer.vocabulary_)
+            else:
+                return None
+        return cls(blocks) if width == linear[0].shape[0] else None
+
+    def lexicon(self) -> FrameLexicon | None:
+        lexicons = [b.lexicon_ for b in self._blocks if isinstance(b, FrameFeatures)]
+        return lexicons[0] if len(lexicons) == 1 else None
+
+    def transform(self, texts: list[str], cues: Sequence[Sequence[FrameCue]] | None = None) -> sp.csr_matrix:
+        check_texts(texts)
+        if cues is not None and (len(cues) != len(texts) or self.lexicon() is None):
+            raise ValueError(f"cues: expected one sequence per text ({len(texts)}) for a model with one frame lexicon")
+        matrices = [
+            block.transform(texts) if isinstance(block, TfidfBlock) else sp.csr_matrix(block.dense_rows(texts, cues))
+            for block in self._blocks
+        ]
+        return sp.hstack(matrices).tocsr()  # as FeatureUnion stacks sparse blocks
 
 
 def train(data: MultiLabelData, **params: Any) -> FramesModel:

@@ -20,6 +20,8 @@ from framing.spans import Diagnostic, Quotation, Removed, Span, Token, make_toke
 
 __all__ = ["Document", "Span", "Token", "Quotation", "Removed", "Diagnostic"]
 
+QUOTED_VOICE_SHARE = 0.5  # a sentence is the quoted voice when at least this share is quoted
+
 
 class Document:
     """An article ready for analysis. Build it with :meth:`Document.from_text`."""
@@ -38,6 +40,7 @@ class Document:
         "_sentence_tokens",
         "_sentence_lookups",
         "_sentence_words",
+        "_sentence_voices",
         "_outer_quote_starts",
         "_outer_quotes",
     )
@@ -68,6 +71,7 @@ class Document:
         self._sentence_tokens: list[tuple[Token, ...]] | None = None
         self._sentence_lookups: list[list[str]] | None = None
         self._sentence_words: list[list[str]] | None = None
+        self._sentence_voices: tuple[str, ...] | None = None
         self._outer_quotes = [q for q in quotations if q.level == 0]
         self._outer_quote_starts = [q.content_start for q in self._outer_quotes]
 
@@ -148,6 +152,26 @@ class Document:
         return sum(map(len, self.sentence_words()))
 
     # -- quotations and voice -----------------------------------------------------------
+
+    def quoted_share(self, start: int, end: int) -> float:
+        """Share of the characters of ``text[start:end]`` inside (outermost) quotation content."""
+        if end <= start:
+            return 0.0
+        inside = 0
+        for q in self._outer_quotes:
+            if q.content_start < end and q.content_end > start:
+                inside += min(end, q.content_end) - max(start, q.content_start)
+        return inside / (end - start)
+
+    def sentence_voices(self) -> tuple[str, ...]:
+        """Whose voice each sentence is: ``"quoted"`` when most of its characters are inside a
+        quotation, else ``"author"`` (parallel to :attr:`sentences`; computed once for the
+        analyzers that split their figures by voice)."""
+        if self._sentence_voices is None:
+            self._sentence_voices = tuple(
+                "quoted" if self.quoted_share(s.start, s.end) >= QUOTED_VOICE_SHARE else "author" for s in self.sentences
+            )
+        return self._sentence_voices
 
     def quote_at(self, offset: int) -> Quotation | None:
         """The outermost quotation whose content contains ``offset``, if any."""

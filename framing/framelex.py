@@ -101,11 +101,11 @@ class FrameLexicon:
         (table names and versions aside)."""
         return self._entries == other._entries and self._groups == other._groups
 
-    def find_in_tokens(self, text: str, tokens: Sequence[Any]) -> list[FrameCue]:
+    def find_in_tokens(self, text: str, tokens: Sequence[Any], words: Sequence[str] | None = None) -> list[FrameCue]:
         """Cues over already computed tokens, in text order (one per frame of each match)."""
         return [
             FrameCue(m.start, m.end, m.term, scheme, frame, weight)
-            for m in self.matcher.find_in_tokens(text, tokens)
+            for m in self.matcher.find_in_tokens(text, tokens, words)
             for scheme, frame, weight in self._groups[int(m.category)]
         ]
 

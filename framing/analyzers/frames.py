@@ -42,7 +42,6 @@ from typing import Any
 import numpy as np
 
 from framing.analyzers import Analyzer, register
-from framing.analyzers.sentiment import quoted_share
 from framing.document import Document
 from framing.framelex import FRAMES, SCHEMES, FrameCue, FrameLexicon, frame_lexicon
 
@@ -219,8 +218,11 @@ def _reusable_cues(resources: Any, model: Any, lexicon: FrameLexicon, cues: list
 def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = None) -> FramesResult:
     text = doc.text
     lexicon = frame_lexicon(resources)
-    cues = [lexicon.find_in_tokens(text, tokens) for tokens in doc.sentence_tokens()]
-    voices = ["quoted" if quoted_share(doc, s.start, s.end) >= 0.5 else "author" for s in doc.sentences]
+    cues = [
+        lexicon.find_in_tokens(text, tokens, words)
+        for tokens, words in zip(doc.sentence_tokens(), doc.sentence_lookups(), strict=True)
+    ]
+    voices = doc.sentence_voices()
     spans = tuple(
         FrameSpan(
             c.start, c.end, text[c.start : c.end], c.frame, c.scheme, c.weight,

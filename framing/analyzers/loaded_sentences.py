@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from framing.analyzers import Analyzer, register
-from framing.analyzers.sentiment import quoted_share
 from framing.document import Document
 
 THRESHOLD = 0.5
@@ -95,9 +94,9 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> LoadedSentences
             span.end,
             float(p),
             model.positive_label if p >= THRESHOLD else model.negative_label,
-            "quoted" if quoted_share(doc, span.start, span.end) >= 0.5 else "author",
+            voice,
         )
-        for span, p in zip(spans, probabilities, strict=True)
+        for span, p, voice in zip(spans, probabilities, doc.sentence_voices(), strict=True)
     )
     return LoadedSentencesResult(
         model=model.describe(),

@@ -89,17 +89,6 @@ class Vader(SentimentIntensityAnalyzer):
         return self.score_valence(sentiments, text)
 
 
-def quoted_share(doc: Document, start: int, end: int) -> float:
-    """Share of the characters of ``text[start:end]`` inside quotation content."""
-    if end <= start:
-        return 0.0
-    inside = 0
-    for q in doc.quotations:
-        if q.level == 0 and q.content_start < end and q.content_end > start:
-            inside += min(end, q.content_end) - max(start, q.content_start)
-    return inside / (end - start)
-
-
 def intensity(scores: list[float]) -> IntensityFigures:
     if not scores:
         return IntensityFigures(0, 0.0, 0.0)
@@ -113,9 +102,8 @@ def intensity(scores: list[float]) -> IntensityFigures:
 def analyze(doc: Document, resources: Any, prior: Any = None) -> SentimentResult:
     vader = resources.vader()
     sentences = []
-    for span in doc.sentences:
+    for span, voice in zip(doc.sentences, doc.sentence_voices(), strict=True):
         scores = vader.polarity_scores(doc.text[span.start : span.end])
-        voice = "quoted" if quoted_share(doc, span.start, span.end) >= 0.5 else "author"
         sentences.append(
             SentenceSentiment(span.start, span.end, scores["compound"], scores["pos"], scores["neg"], voice)
         )

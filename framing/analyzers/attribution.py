@@ -23,7 +23,7 @@ from framing.analyzers import Analyzer, register
 from framing.document import Document
 from framing.lexicons import LexiconError
 from framing.lexmatch import LexiconMatch, loaded_matcher
-from framing.segment import is_common_word, is_word, token_spans
+from framing.segment import TOKEN_RE, is_common_word, is_word, token_spans
 
 KINDS = ("direct", "indirect", "according_to", "floating")
 VERB_CLASSES = ("neutral", "emphatic", "endorsing", "distancing", "pejorative")
@@ -191,6 +191,9 @@ class _Phrases:
         self.longest = 0
         self.first: dict[str, int] = {}  # first word -> longest phrase starting with it
         self.last: dict[str, int] = {}  # last word -> longest phrase ending with it
+        # first / last word -> the lengths of the phrases starting / ending with it, longest first
+        self.first_lengths: dict[str, list[int]] = {}
+        self.last_lengths: dict[str, list[int]] = {}
 
     def add(self, key: tuple[str, ...], value: Any, *, keep_first: bool = True) -> None:
         if not key or (keep_first and key in self.map):
@@ -199,28 +202,32 @@ class _Phrases:
         self.longest = max(self.longest, len(key))
         self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
         self.last[key[-1]] = max(self.last.get(key[-1], 0), len(key))
+        for lengths, word in ((self.first_lengths, key[0]), (self.last_lengths, key[-1])):
+            lengths[word] = sorted({*lengths.get(word, ()), len(key)}, reverse=True)
 
     def match(self, lows: list[str], i: int, limit: int | None = None) -> tuple[int, Any] | None:
-        longest = self.first.get(lows[i]) if i < len(lows) else None
-        if longest is None:
+        lengths = self.first_lengths.get(lows[i]) if i < len(lows) else None
+        if lengths is None:
             return None
-        hi = len(lows) if limit is None else limit
+        room = (len(lows) if limit is None else limit) - i
         get = self.map.get
-        for n in range(min(longest, hi - i), 0, -1):
-            value = get(tuple(lows[i : i + n]))
-            if value is not None:
-                return n, value
+        for n in lengths:  # longest first; only lengths some phrase starting with the word has
+            if n <= room:
+                value = get(tuple(lows[i : i + n]))
+                if value is not None:
+                    return n, value
         return None
 
     def ending_at(self, lows: list[str], end: int, lo: int = 0) -> tuple[int, Any] | None:
-        longest = self.last.get(lows[end - 1]) if 0 < end <= len(lows) else None
-        if longest is None:
+        lengths = self.last_lengths.get(lows[end - 1]) if 0 < end <= len(lows) else None
+        if lengths is None:
             return None
         get = self.map.get
-        for n in range(min(longest, end - lo), 0, -1):
-            value = get(tuple(lows[end - n : end]))
-            if value is not None:
-                return n, value
+        for n in lengths:
+            if n <= end - lo:
+                value = get(tuple(lows[end - n : end]))
+                if value is not None:
+                    return n, value
         return None
 
 
@@ -1091,7 +1098,7 @@ class _Extractor:
         for p, (lo, hi, qi, pi) in enumerate(self.pieces):
             if p in chosen:
                 continue
-            words = sum(1 for s, e in token_spans(self.text, lo, hi) if is_word(self.text[s:e]))
+            words = _count_words(self.text, lo, hi)
             para = self.doc.paragraphs[pi]
             head = self.text[para.start : self.quotes[qi].start if self._para(self.quotes[qi].start) == pi else lo]
             initial = not head.strip(" -*•–—\t") or self._para(self.quotes[qi].start) != pi
@@ -1121,6 +1128,12 @@ class _Extractor:
             a for a in out
             if a.quotation or not any(lo >= a.content_start and hi <= a.content_end and (hi - lo) >= 0.98 * (a.content_end - a.content_start) for lo, hi in quoted)
         ]
+
+
+def _count_words(text: str, start: int, end: int) -> int:
+    """Word tokens of ``text[start:end]``: the tokens of ``token_spans``, as strings straight
+    from the regex (TOKEN_RE has no groups) rather than as spans to slice."""
+    return sum(map(is_word, TOKEN_RE.findall(text, start, end)))
 
 
 def _replace(attribution: Attribution, **fields: Any) -> Attribution:
@@ -1192,8 +1205,8 @@ def _paraphrase_words(doc: Document, attribution: Attribution) -> int:
     """Words of an attribution's content that lie outside quotation marks."""
     return sum(
         1
-        for s, e in token_spans(doc.text, attribution.content_start, attribution.content_end)
-        if is_word(doc.text[s:e]) and not doc.in_quotation(s) and not doc.text[s:e].isdigit()
+        for m in TOKEN_RE.finditer(doc.text, attribution.content_start, attribution.content_end)
+        if is_word(word := m.group()) and not doc.in_quotation(m.start()) and not word.isdigit()
     )
 
 
@@ -1242,11 +1255,7 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResu
     speaker_list = tuple(
         Speaker(name, group[0].speaker_type, group[0].affiliation, len(group)) for name, group in speakers.items()
     )
-    quoted_words = sum(
-        sum(1 for s, e in token_spans(doc.text, a.content_start, a.content_end) if is_word(doc.text[s:e]))
-        for a in attributions
-        if a.quotation
-    )
+    quoted_words = sum(_count_words(doc.text, a.content_start, a.content_end) for a in attributions if a.quotation)
     return AttributionResult(
         attributions=tuple(attributions),
         unattributed=tuple(unattributed),

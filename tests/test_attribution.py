@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing import analyzers
-from framing.analyzers.attribution import AttributionResult, analyze, extract
+from framing.analyzers.attribution import AttributionResult, _Extractor, analyze, extract, gazetteer
 from framing.document import Document
 from framing.evaluation.attribution import evaluate, evaluate_files, match, normalise_name
 from framing.pipeline import Resources
@@ -285,3 +285,62 @@ def test_agentless_it_and_sentence_openers_name_nobody():
     speakers = {a.speaker for a in extract(Document.from_text(text, id="w"), RESOURCES)}
     assert "However" not in speakers and "Incidentally" not in speakers
     assert "Sergey Lavrov" in speakers
+
+
+@pytest.mark.parametrize("text", [p.read_text("utf-8") for p in SEEDS] + _open_samples())
+def test_token_quotedness_agrees_with_the_quotations(text):
+    """Sentences wholly outside or inside a quotation take a shortcut when their tokens are
+    built; the others are walked token by token. Both must agree with the quotations: a token
+    is quoted when it is a quotation mark or lies in the content of an outermost quotation."""
+    doc = Document.from_text(text)
+    ex = _Extractor(doc, gazetteer(RESOURCES))
+    marks = {q.start for q in ex.quotes} | {q.end - 1 for q in ex.quotes if q.closed}
+    for si, spans in enumerate(doc.sentence_tokens()):
+        sentence = ex._sentence(si)
+        assert sentence.starts == [t.start for t in spans] and sentence.ends == [t.end for t in spans]
+        assert sentence.quoted == [t.start in marks or doc.in_quotation(t.start) for t in spans]
+        toks = ex._tokens(si)
+        assert [t.text for t in toks] == [doc.text[t.start : t.end] for t in spans]
+        assert toks.lows == [t.low for t in toks] == [doc.text[t.start : t.end].lower().replace("’", "'").replace("‘", "'") for t in spans]
+
+
+def test_quotedness_is_checked_on_sentences_of_every_shape():
+    """The seeds hold sentences outside quotations, wholly quoted ones and mixed ones, so the
+    test above exercises every way quotedness is computed."""
+    shapes = set()
+    for path in SEEDS:
+        ex = _Extractor(Document.from_text(path.read_text("utf-8")), gazetteer(RESOURCES))
+        for si in range(len(ex.doc.sentences)):
+            quoted = ex._sentence(si).quoted
+            shapes.add("mixed" if len(set(quoted)) > 1 else "quoted" if all(quoted) else "outside")
+    assert shapes == {"outside", "quoted", "mixed"}
+
+
+def _brute_longest(phrases, lows, lo, hi, *, ending):
+    """The longest phrase of the table starting at ``lo`` (or ending at ``hi``) within lows[lo:hi]."""
+    for n in range(hi - lo, 0, -1):
+        key = tuple(lows[hi - n : hi] if ending else lows[lo : lo + n])
+        if key in phrases.map:
+            return n, phrases.map[key]
+    return None
+
+
+def test_phrase_lookup_agrees_with_trying_every_length():
+    """Phrase lookups try only the lengths some phrase starting (ending) with the word has;
+    on the seeds they must find what trying every length finds, for every gazetteer."""
+    gaz = gazetteer(RESOURCES)
+    tables = {"verbs": gaz.verbs, "roles": gaz.roles, "affiliations": gaz.affiliations, "anonymous": gaz.anonymous, "entities": gaz.entities}
+    found = dict.fromkeys(tables, 0)
+    for path in SEEDS:
+        ex = _Extractor(Document.from_text(path.read_text("utf-8")), gazetteer(RESOURCES))
+        for si in range(len(ex.doc.sentences)):
+            lows = ex._sentence(si).lows
+            for name, phrases in tables.items():
+                for i in range(len(lows)):
+                    limit = min(len(lows), i + 3)  # a limit cutting off longer phrases
+                    assert phrases.match(lows, i) == _brute_longest(phrases, lows, i, len(lows), ending=False)
+                    assert phrases.match(lows, i, limit) == _brute_longest(phrases, lows, i, limit, ending=False)
+                    assert phrases.ending_at(lows, i + 1, max(0, i - 2)) == _brute_longest(phrases, lows, max(0, i - 2), i + 1, ending=True)
+                    found[name] += phrases.match(lows, i) is not None and phrases.match(lows, i)[0] > 1
+    # multi-word phrases of these tables occur in the seeds (no multi-word anonymous source does)
+    assert all(found[name] for name in ("verbs", "roles", "affiliations", "entities")), found

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -300,6 +302,49 @@ def test_link_forms_written_for_the_tests() -> None:
         ("https://www.Example.org/a?b=1", "example.org"),
         ("news.cctv.com", "news.cctv.com"),
     ]
+
+
+def _open_texts() -> list[str]:
+    """The seeds and the open corpora (Wikinews with its links, Kremlin transcripts)."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    for path in sorted((SEEDS.parent / "open").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return texts
+
+
+LINKS_WRITTEN_FOR_THE_TESTS = (
+    "See https://www.Example.org/a?b=1), or news.cctv.com. Not U.S. policy, nor e.g. this.\n"
+    "Mail a@b.com; (www.x.org/y) and foo.bar-baz.co.uk/p?q,\u00a0x.io\u2003tass.ru/en. "
+    "http://a.b https://c.d/e, www. www.ww1.example 1.2.3 a.b.c.d.e.f.gg.hh\n"
+    "http://EXAMPLE.COM/Path www.EXAMPLE.ORG http://localhost:8080/x\n"
+)
+
+
+def test_link_search_finds_what_a_scan_of_the_whole_text_finds() -> None:
+    """Links are looked for only where a hint ('.x', '://', 'www.') is; the matches must be
+    those of LINK_RE run over all of the text (and over any slice of it)."""
+    texts = _open_texts() + [LINKS_WRITTEN_FOR_THE_TESTS]
+    assert sum(bool(sources.LINK_RE.search(text)) for text in texts) >= 10
+    for text in texts:
+        assert [m.span() for m in sources._link_matches(text, 0, len(text))] == [
+            m.span() for m in sources.LINK_RE.finditer(text)
+        ]
+    text = LINKS_WRITTEN_FOR_THE_TESTS
+    for start, end in [(0, 40), (5, len(text)), (60, 95), (96, 140), (121, 200)]:
+        assert [m.span() for m in sources._link_matches(text, start, end)] == [
+            m.span() for m in sources.LINK_RE.finditer(text, start, end)
+        ]
+
+
+def test_media_trie_finds_what_the_longest_first_alternation_finds(shipped_index: OrganisationIndex) -> None:
+    """Outlet names in prose are found with a character trie; it must pick the same names as
+    the plain longest-first alternation, including where one name is a prefix of another."""
+    names = [n for o in shipped_index.organisations if o.kind == "media" for n in (o.name, *o.aliases)]
+    assert any(a != b and b.startswith(a) for a in names for b in names)  # e.g. a short alias
+    plain = re.compile(r"(?<![\w])(?:{})(?![\w])".format(sources._alternation(names)))
+    texts = _open_texts() + [" ".join(names), "".join(names), ", ".join(n + "s" for n in names)]
+    for text in texts:
+        assert [m.span() for m in shipped_index.media_pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 # -- outlets named in prose ----------------------------------------------------------------------

@@ -11,17 +11,19 @@ See docs/attribution.md for every rule and its known limits.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from framing.analyzers import Analyzer, register
 from framing.document import Document
 from framing.lexicons import LexiconError
 from framing.lexmatch import LexiconMatch, loaded_matcher
-from framing.segment import is_common_word, is_word, token_spans
+from framing.segment import TOKEN_RE, is_common_word, is_word, token_spans
 
 KINDS = ("direct", "indirect", "according_to", "floating")
 VERB_CLASSES = ("neutral", "emphatic", "endorsing", "distancing", "pejorative")
@@ -125,8 +127,36 @@ class _Tok(NamedTuple):
     quoted: bool  # inside a quotation or a quotation mark
 
 
+_new_tok = partial(tuple.__new__, _Tok)  # _Tok from a 5-tuple without a Python-level call
+_START, _END = attrgetter("start"), attrgetter("end")
+
+
+class _Sentence:
+    """A sentence's tokens as parallel lists (offsets, lower-cased forms, quotedness).
+
+    Every rule scans these; the ``_Tok`` records with each token's surface text, which the
+    speaker and content rules read, are built only for a sentence that has a cue."""
+
+    __slots__ = ("starts", "ends", "lows", "quoted", "toks")
+
+    def __init__(self, starts: list[int], ends: list[int], lows: list[str], quoted: list[bool]) -> None:
+        self.starts, self.ends, self.lows, self.quoted = starts, ends, lows, quoted
+        self.toks: _Toks | None = None
+
+
 def _norm(text: str) -> str:
     return text.lower().replace("’", "'").replace("‘", "'")
+
+
+def _capitalised(word: str, low: str) -> bool:
+    """Whether a token can be part of a name: capitalised, 'al-Assad', or a particle ('bin')."""
+    if not word:
+        return False
+    if word[0].isupper():
+        return True
+    if "-" in word and any(c.isupper() for c in word):  # al-Assad
+        return True
+    return low in _NAME_PARTICLES
 
 
 def _lows(toks: list[_Tok]) -> list[str]:
@@ -161,6 +191,9 @@ class _Phrases:
         self.longest = 0
         self.first: dict[str, int] = {}  # first word -> longest phrase starting with it
         self.last: dict[str, int] = {}  # last word -> longest phrase ending with it
+        # first / last word -> the lengths of the phrases starting / ending with it, longest first
+        self.first_lengths: dict[str, list[int]] = {}
+        self.last_lengths: dict[str, list[int]] = {}
 
     def add(self, key: tuple[str, ...], value: Any, *, keep_first: bool = True) -> None:
         if not key or (keep_first and key in self.map):
@@ -169,28 +202,32 @@ class _Phrases:
         self.longest = max(self.longest, len(key))
         self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
         self.last[key[-1]] = max(self.last.get(key[-1], 0), len(key))
+        for lengths, word in ((self.first_lengths, key[0]), (self.last_lengths, key[-1])):
+            lengths[word] = sorted({*lengths.get(word, ()), len(key)}, reverse=True)
 
     def match(self, lows: list[str], i: int, limit: int | None = None) -> tuple[int, Any] | None:
-        longest = self.first.get(lows[i]) if i < len(lows) else None
-        if longest is None:
+        lengths = self.first_lengths.get(lows[i]) if i < len(lows) else None
+        if lengths is None:
             return None
-        hi = len(lows) if limit is None else limit
+        room = (len(lows) if limit is None else limit) - i
         get = self.map.get
-        for n in range(min(longest, hi - i), 0, -1):
-            value = get(tuple(lows[i : i + n]))
-            if value is not None:
-                return n, value
+        for n in lengths:  # longest first; only lengths some phrase starting with the word has
+            if n <= room:
+                value = get(tuple(lows[i : i + n]))
+                if value is not None:
+                    return n, value
         return None
 
     def ending_at(self, lows: list[str], end: int, lo: int = 0) -> tuple[int, Any] | None:
-        longest = self.last.get(lows[end - 1]) if 0 < end <= len(lows) else None
-        if longest is None:
+        lengths = self.last_lengths.get(lows[end - 1]) if 0 < end <= len(lows) else None
+        if lengths is None:
             return None
         get = self.map.get
-        for n in range(min(longest, end - lo), 0, -1):
-            value = get(tuple(lows[end - n : end]))
-            if value is not None:
-                return n, value
+        for n in lengths:
+            if n <= end - lo:
+                value = get(tuple(lows[end - n : end]))
+                if value is not None:
+                    return n, value
         return None
 
 
@@ -240,6 +277,8 @@ class Gazetteer:
         self.expletives = frozenset(rules.get("expletive", ()))
         self.group_person = frozenset(rules.get("group_person", ()))
         self.group_state = frozenset(rules.get("group_state", ()))
+        # words that can start anything _Extractor._track_mentions records
+        self.mention_starts = frozenset(self.entities.first) | frozenset(self.affiliations.first) | self.pronouns
         # a country's government as a speaker: 'Russian government' (the organisation's own
         # name when organisations.tsv lists one), from the country's demonym in affiliations.tsv
         self.governments: dict[str, str] = {}
@@ -292,8 +331,9 @@ class _Extractor:
         self.topic: _Who | None = None
         self.mentions: list[_Who] = []  # entities in order of mention
         self.registry: dict[tuple[str, ...], _Who] = {}  # names seen in this document
+        self.registry_words: set[str] = set()  # w for every one-word key (w,) of the registry
         self.lead_ins: dict[int, tuple[Attribution, str]] = {}  # paragraph index -> template
-        self._sentence_toks: list[_Toks] | None = None
+        self._sentences: list[_Sentence] | None = None
         self.sentence_index = 0
         self.group: tuple[int, _Who] | None = None  # (sentence index, joint speaker) last named
         self.countries: dict[str, int] = {}  # country -> sentence of its latest mention (insertion = first mention)
@@ -321,34 +361,63 @@ class _Extractor:
     def _para(self, offset: int) -> int:
         return bisect_right(self.para_starts, offset) - 1
 
-    def _tokens(self, si: int) -> _Toks:
-        if self._sentence_toks is None:
-            self._sentence_toks = self._all_tokens()
-        return self._sentence_toks[si]
+    def _sentence(self, si: int) -> _Sentence:
+        if self._sentences is None:
+            self._sentences = self._all_sentences()
+        return self._sentences[si]
 
-    def _all_tokens(self) -> list[_Toks]:
-        """Tokens of every sentence, built in one sweep: lower-cased forms are sliced from one
-        lower-cased copy of the text, and quotedness comes from walking the sorted quotations."""
+    def _tokens(self, si: int) -> _Toks:
+        """The ``_Tok`` records of sentence ``si`` (built on first use)."""
+        sentence = self._sentence(si)
+        if sentence.toks is None:
+            text = self.text
+            starts, ends = sentence.starts, sentence.ends
+            words = map(text.__getitem__, map(slice, starts, ends))
+            sentence.toks = _Toks(map(_new_tok, zip(starts, ends, words, sentence.lows, sentence.quoted)))
+            sentence.toks.lows = sentence.lows
+        return sentence.toks
+
+    def _all_sentences(self) -> list[_Sentence]:
+        """Tokens of every sentence, built in one sweep from the document's cached sentence
+        tokens. The per-token work runs in C (``map`` over offsets and slices): lower-cased forms
+        are sliced from one lower-cased copy of the text, and quotedness comes from walking the
+        sorted quotations once per sentence, token by token only in a sentence where a quotation
+        or a quotation mark begins or ends."""
         text = self.text
         low_text = _norm(text)
-        if len(low_text) != len(text):  # lower() changed a length (e.g. 'İ'): slice per token
+        if len(low_text) != len(text):  # lower() changed a length (e.g. 'İ'): normalise per token
             low_text = None
         outer = [(q.content_start, q.content_end) for q in self.quotes]
-        marks = self.marks
+        marks = sorted(self.marks)
         qi, nq = 0, len(outer)
-        new = tuple.__new__
         out = []
         for sentence_spans in self.doc.sentence_tokens():
-            toks = _Toks()
-            for span in sentence_spans:
-                s, e = span.start, span.end
-                while qi < nq and outer[qi][1] <= s:
-                    qi += 1
-                quoted = s in marks or (qi < nq and outer[qi][0] <= s)
-                word = text[s:e]
-                toks.append(new(_Tok, (s, e, word, low_text[s:e] if low_text is not None else _norm(word), quoted)))
-            toks.lows = _lows(toks)
-            out.append(toks)
+            if not sentence_spans:
+                out.append(_Sentence([], [], [], []))
+                continue
+            starts = list(map(_START, sentence_spans))
+            ends = list(map(_END, sentence_spans))
+            if low_text is not None:
+                lows = list(map(low_text.__getitem__, map(slice, starts, ends)))
+            else:
+                lows = [_norm(text[s:e]) for s, e in zip(starts, ends)]
+            first, last = starts[0], starts[-1]
+            while qi < nq and outer[qi][1] <= first:
+                qi += 1
+            m = bisect_left(marks, first)
+            marked = m < len(marks) and marks[m] <= last
+            steady = qi == nq or outer[qi][1] > last  # the same quotation is next for every token
+            if steady and not marked and (qi == nq or outer[qi][0] > last):
+                quoted = [False] * len(starts)
+            elif steady and outer[qi][0] <= first:
+                quoted = [True] * len(starts)
+            else:
+                quoted = []
+                for s in starts:
+                    while qi < nq and outer[qi][1] <= s:
+                        qi += 1
+                    quoted.append(s in self.marks or (qi < nq and outer[qi][0] <= s))
+            out.append(_Sentence(starts, ends, lows, quoted))
         return out
 
     # -- speakers ---------------------------------------------------------------------------
@@ -362,8 +431,11 @@ class _Extractor:
             self.registry[key] = who
             if key:
                 self.registry.setdefault(key[-1:], who)
+                self.registry_words.add(key[-1])
         if tokens:
             self.registry.setdefault(tokens, who)
+            if len(tokens) == 1:
+                self.registry_words.add(tokens[0])
 
     def _recent(self, wanted_type: str | None, affiliation: str | None, kind: str | None) -> _Who | None:
         for who in reversed(self.mentions[-60:]):
@@ -388,14 +460,7 @@ class _Extractor:
         return found[0] if len(found) == 1 else None
 
     def _is_cap(self, tok: _Tok) -> bool:
-        t = tok.text
-        if not t or tok.quoted:
-            return False
-        if t[0].isupper():
-            return True
-        if "-" in t and any(c.isupper() for c in t):  # al-Assad
-            return True
-        return tok.low in _NAME_PARTICLES
+        return not tok.quoted and _capitalised(tok.text, tok.low)
 
     def _affiliation_in(self, lows: list[str], lo: int, hi: int) -> str | None:
         for i in range(lo, hi):
@@ -660,25 +725,21 @@ class _Extractor:
 
     # -- cues ---------------------------------------------------------------------------------
 
-    def _cues(self, toks: list[_Tok]) -> list[_Cue]:
-        lows = _lows(toks)
-        starts_verb = self.gaz.verbs.first
+    def _cues(self, sentence: _Sentence) -> list[_Cue]:
+        lows, quoted, text, starts = sentence.lows, sentence.quoted, self.text, sentence.starts
+        verbs = self.gaz.verbs
         out = []
-        i = 0
-        while i < len(toks):
-            tok = toks[i]
-            if tok.quoted or tok.low not in starts_verb or not tok.text[:1].islower():
-                i += 1
+        i = 0  # the next token a cue may start at
+        for c in [c for c, low in enumerate(lows) if low in verbs.first]:
+            if c < i or quoted[c] or not text[starts[c]].islower():
                 continue
-            found = self.gaz.verbs.match(lows, i)
+            found = verbs.match(lows, c)
             if found:
                 n, (lemma, cls) = found
-                prev = lows[i - 1] if i else ""
+                prev = lows[c - 1] if c else ""
                 if prev not in self.gaz.determiners and prev not in ("'s", "his", "her", "my", "your", "their"):
-                    out.append(_Cue(i, i + n, lemma, cls))
-                i += n
-            else:
-                i += 1
+                    out.append(_Cue(c, c + n, lemma, cls))
+                i = c + n
         return out
 
     def _attr(self, kind: str, who: _Who, mention: tuple[int, int] | None, toks: list[_Tok] | None, cue: _Cue | None, content: tuple[int, int], *, quote: Any = None, via: str | None = None) -> Attribution:
@@ -736,14 +797,19 @@ class _Extractor:
         sentence_paras = [self._para(s.start) for s in doc.sentences]
         piece_starts = [p[0] for p in self.pieces]
         for si, sentence in enumerate(doc.sentences):
-            toks = self._tokens(si)
-            if not toks:
+            tokens = self._sentence(si)
+            if not tokens.lows:
                 continue
             pi = sentence_paras[si]
             self.sentence_index = si
-            self._track_mentions(toks)
-            last_speaker = self._according_to(toks, si, pi, sentence_paras)
-            cues = self._cues(toks)
+            self._track_mentions(tokens)
+            last_speaker = None
+            if "according" in tokens.lows:
+                last_speaker = self._according_to(self._tokens(si), si, pi, sentence_paras)
+            cues = self._cues(tokens)
+            if not cues:
+                continue
+            toks = self._tokens(si)
             consumed: set[int] = set()
             for ci, cue in enumerate(cues):
                 if ci in consumed:
@@ -977,43 +1043,47 @@ class _Extractor:
             if hi > lo:
                 self.others.append(_replace(template, kind="indirect" if kind == "direct" else kind, content_start=lo, content_end=hi))
 
-    def _track_mentions(self, toks: list[_Tok]) -> None:
-        """Entities named in author text, and the sentence topic for pronouns."""
-        lows = _lows(toks)
+    def _track_mentions(self, sentence: _Sentence) -> None:
+        """Entities named in author text, and the sentence topic for pronouns.
+
+        Only tokens that can start an entity, a country, a pronoun or a one-word known name are
+        visited: every other token leaves all state as it is. (The registry grows only when a
+        person is named, which sets the sentence's person, after which it is no longer read.)"""
+        lows, quoted, starts, ends = sentence.lows, sentence.quoted, sentence.starts, sentence.ends
+        text = self.text
         first_person: _Who | None = None
         entities, pronouns, registry = self.gaz.entities, self.gaz.pronouns, self.registry
         starts_entity = entities.first
         starts_country = self.gaz.affiliations.first
-        n_toks = len(toks)
-        i = 0
-        while i < n_toks:
-            tok = toks[i]
-            if tok.quoted:
-                i += 1
+        visit, names = self.gaz.mention_starts, self.registry_words
+        n_toks = len(lows)
+        i = 0  # the next token not inside an entity already matched
+        for c in [c for c, low in enumerate(lows) if low in visit or low in names]:
+            if c < i or quoted[c]:
                 continue
-            low = tok.low
-            if low in starts_entity and self._is_cap(tok):
-                found = entities.match(lows, i)
+            low = lows[c]
+            capitalised = _capitalised(text[starts[c] : ends[c]], low)
+            if low in starts_entity and capitalised:
+                found = entities.match(lows, c)
                 if found:
                     n, who = found
                     self._remember(who)
                     if who.kind == "person" and first_person is None:
                         first_person = who
-                    i += n
+                    i = c + n
                     continue
-            if low in starts_country and self._is_cap(tok):
-                found = self.gaz.affiliations.match(lows, i)
+            if low in starts_country and capitalised:
+                found = self.gaz.affiliations.match(lows, c)
                 if found:
                     self.countries[found[1]] = self.sentence_index  # keeps the first-mention order
             if first_person is None:
                 if low in pronouns:
                     if self.topic is not None:
                         first_person = self.topic
-                elif i + 1 < n_toks and (low,) in registry and self._is_cap(tok):
+                elif c + 1 < n_toks and (low,) in registry and capitalised:
                     who = registry[(low,)]
                     if who.kind == "person":
                         first_person = who
-            i += 1
         if first_person is not None:
             self.topic = first_person
 
@@ -1028,7 +1098,7 @@ class _Extractor:
         for p, (lo, hi, qi, pi) in enumerate(self.pieces):
             if p in chosen:
                 continue
-            words = sum(1 for s, e in token_spans(self.text, lo, hi) if is_word(self.text[s:e]))
+            words = _count_words(self.text, lo, hi)
             para = self.doc.paragraphs[pi]
             head = self.text[para.start : self.quotes[qi].start if self._para(self.quotes[qi].start) == pi else lo]
             initial = not head.strip(" -*•–—\t") or self._para(self.quotes[qi].start) != pi
@@ -1058,6 +1128,12 @@ class _Extractor:
             a for a in out
             if a.quotation or not any(lo >= a.content_start and hi <= a.content_end and (hi - lo) >= 0.98 * (a.content_end - a.content_start) for lo, hi in quoted)
         ]
+
+
+def _count_words(text: str, start: int, end: int) -> int:
+    """Word tokens of ``text[start:end]``: the tokens of ``token_spans``, as strings straight
+    from the regex (TOKEN_RE has no groups) rather than as spans to slice."""
+    return sum(map(is_word, TOKEN_RE.findall(text, start, end)))
 
 
 def _replace(attribution: Attribution, **fields: Any) -> Attribution:
@@ -1102,10 +1178,9 @@ def _unattributed(
     out, author = [], 0
     evaluative_in = _evaluative_in(doc, resources, prior)
     for si, sentence in enumerate(doc.sentences):
-        toks = ex._tokens(si)
-        outside = [t for t in toks if not t.quoted]
-        if not toks or len(outside) < 0.5 * len(toks):
-            continue
+        quoted = ex._sentence(si).quoted
+        if not quoted or len(quoted) - quoted.count(True) < 0.5 * len(quoted):
+            continue  # no tokens, or mostly quoted
         index = bisect_right(cue_offsets, sentence.end - 1) - 1
         if index >= 0 and cue_offsets[index] >= sentence.start:
             continue  # the sentence carries an attribution
@@ -1130,8 +1205,8 @@ def _paraphrase_words(doc: Document, attribution: Attribution) -> int:
     """Words of an attribution's content that lie outside quotation marks."""
     return sum(
         1
-        for s, e in token_spans(doc.text, attribution.content_start, attribution.content_end)
-        if is_word(doc.text[s:e]) and not doc.in_quotation(s) and not doc.text[s:e].isdigit()
+        for m in TOKEN_RE.finditer(doc.text, attribution.content_start, attribution.content_end)
+        if is_word(word := m.group()) and not doc.in_quotation(m.start()) and not word.isdigit()
     )
 
 
@@ -1180,11 +1255,7 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResu
     speaker_list = tuple(
         Speaker(name, group[0].speaker_type, group[0].affiliation, len(group)) for name, group in speakers.items()
     )
-    quoted_words = sum(
-        sum(1 for s, e in token_spans(doc.text, a.content_start, a.content_end) if is_word(doc.text[s:e]))
-        for a in attributions
-        if a.quotation
-    )
+    quoted_words = sum(_count_words(doc.text, a.content_start, a.content_end) for a in attributions if a.quotation)
     return AttributionResult(
         attributions=tuple(attributions),
         unattributed=tuple(unattributed),

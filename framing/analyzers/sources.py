@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -283,6 +283,36 @@ def _alternation(names: Iterable[str]) -> str:
     return "|".join(re.escape(n) for n in unique) or r"(?!x)x"
 
 
+def _trie(names: Iterable[str], *, word_start: bool = False) -> str:
+    """A regex matching the same names as :func:`_alternation`, longest first, but as a
+    character trie: at a position the engine tries one branch per possible next character
+    instead of every name in turn (three times faster over prose, with ~150 outlet names).
+
+    Names that can both match at one position are prefixes of one another, so trying the
+    longer continuation first (a greedy optional group) picks the same name as the
+    longest-first alternation. With ``word_start`` a ``(?<!\\w.)`` check follows each first
+    character: the same test as a leading ``(?<![\\w])``, made after a cheap literal one."""
+    root: dict[str, dict] = {}
+    for name in {n for n in names if n}:
+        node = root
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a name ends here
+
+    def branch(node: dict[str, dict], first: bool) -> str:
+        alternatives = [
+            re.escape(ch) + (r"(?<!\w.)" if first else "") + branch(child, False)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(root, word_start) or r"(?!x)x"
+
+
 class OrganisationIndex:
     """Look organisations up by name or alias, by domain, and find outlet names in text."""
 
@@ -301,7 +331,10 @@ class OrganisationIndex:
         publishers = [o for o in self.organisations if o.kind in PUBLISHER_KINDS]
         bounded = r"(?<![\w])(?:{})(?![\w])"
         # Prose: case-sensitive, so "Welt" the outlet is found but "welt" the word is not.
-        self.media_pattern = re.compile(bounded.format(_alternation(n for o in media for n in (o.name, *o.aliases))))
+        # (The same names and bounds as ``bounded`` would give, as a trie: this scans every
+        # paragraph of every article.)
+        media_names = [n for o in media for n in (o.name, *o.aliases)]
+        self.media_pattern = re.compile(rf"(?:{_trie(media_names, word_start=True)})(?![\w])")
         # References: case-insensitive, entries are often in capitals ("TOM DISPATCH").
         self.publisher_pattern = re.compile(
             bounded.format(_alternation(n for o in publishers for n in (o.name, *o.aliases))), re.IGNORECASE
@@ -358,6 +391,8 @@ LINK_RE = re.compile(
     re.VERBOSE,
 )
 _TRAILING = ".,;:!?)]}'\"’”"
+# Every match of LINK_RE holds one of these, and no match holds whitespace.
+_LINK_HINT = re.compile(r"\.[a-z]|://|www\.")
 
 
 def normalise_domain(host: str) -> str:
@@ -368,7 +403,7 @@ def normalise_domain(host: str) -> str:
 def find_links(text: str, start: int = 0, end: int | None = None) -> tuple[Link, ...]:
     """URLs, www. addresses and bare domains (``sott.net``) in ``text[start:end]``."""
     links = []
-    for match in LINK_RE.finditer(text, start, len(text) if end is None else end):
+    for match in _link_matches(text, start, len(text) if end is None else end):
         s, e = match.span()
         while e > s and text[e - 1] in _TRAILING:
             e -= 1
@@ -377,6 +412,27 @@ def find_links(text: str, start: int = 0, end: int | None = None) -> tuple[Link,
         if host and "." in host:
             links.append(Link(s, e, url, normalise_domain(host)))
     return tuple(links)
+
+
+def _link_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``LINK_RE.finditer(text, start, end)``, run only over the whitespace-free stretches that
+    hold a ``_LINK_HINT`` (most text holds none, and scanning it with LINK_RE is slow).
+
+    The same matches: a match lies inside one stretch and holds a hint, and a stretch is
+    scanned from its start (or ``start``) to its end (or ``end``) as the whole-text scan would:
+    the lookbehind still sees the character before, the lookahead a space or ``end`` as before."""
+    done = start  # end of the last stretch scanned
+    for hint in _LINK_HINT.finditer(text, start, end):
+        if hint.start() < done:
+            continue  # in the stretch just scanned
+        lo = hint.start()
+        while lo > done and not text[lo - 1].isspace():
+            lo -= 1
+        hi = hint.end()
+        while hi < end and not text[hi].isspace():
+            hi += 1
+        yield from LINK_RE.finditer(text, lo, hi)
+        done = hi
 
 
 # -- outlets named in the text -------------------------------------------------------------------

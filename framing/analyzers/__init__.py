@@ -1,9 +1,11 @@
 """The analyzer registry: every analyzer is looked up here by name.
 
 An analyzer is a pure function ``analyze(doc, resources, prior) -> Result`` registered under a
-name with a version (bumped whenever its output changes; batch scoring uses it as a cache key)
-and the names of the analyzers whose results it reads from ``prior``. The CLI takes its choices
-from this registry, never from a second hand-written list.
+name with a version (bumped whenever its output changes; batch scoring uses it as a cache key),
+the names of the analyzers whose results it needs from ``prior`` (``requires``: they are run
+too), and of those whose results it reuses when they run anyway (``after``: same output without
+them, but cheaper with them, so they are ordered first). The CLI takes its choices from this
+registry, never from a second hand-written list.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Analyzer:
     analyze: Callable[..., Any]
     requires: tuple[str, ...] = ()
     description: str = ""
+    after: tuple[str, ...] = ()
 
 
 def register(analyzer: Analyzer) -> Analyzer:
@@ -58,8 +61,16 @@ def get(name: str) -> Analyzer:
 
 
 def resolve(selected: Iterable[str] | None = None) -> list[Analyzer]:
-    """The selected analyzers (default: all) plus their requirements, in dependency order."""
+    """The selected analyzers (default: all) plus their requirements, in dependency order;
+    an analyzer runs after the selected analyzers it lists in ``after``."""
     wanted = names() if selected is None else list(selected)
+    chosen: set[str] = set()  # the selection with all its requirements
+    pending = list(wanted)
+    while pending:
+        name = pending.pop()
+        if name not in chosen:
+            chosen.add(name)
+            pending.extend(get(name).requires)
     ordered: list[Analyzer] = []
     visiting: set[str] = set()
 
@@ -72,6 +83,9 @@ def resolve(selected: Iterable[str] | None = None) -> list[Analyzer]:
         visiting.add(name)
         for requirement in analyzer.requires:
             visit(requirement)
+        for earlier in analyzer.after:
+            if earlier in chosen:
+                visit(earlier)
         visiting.discard(name)
         ordered.append(analyzer)
 

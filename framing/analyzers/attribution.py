@@ -1271,5 +1271,6 @@ ANALYZER = register(
         version="4",
         analyze=analyze,
         description="quotations and reported speech: speaker, cue verb class, content; unattributed assertions",
+        after=("loaded",),  # reuses its lexicon matches for evaluative reporting
     )
 )

@@ -319,6 +319,16 @@ def test_report_with_attribution_and_loaded_shows_breakdowns_and_provenance(seed
     assert "cue “slammed”" in page
 
 
+def test_methods_name_each_model_once_and_no_figure_as_a_model(seed_records, tmp_path):
+    page = build_report(seed_records, tmp_path).html.read_text(encoding="utf-8")
+    methods = page[page.index("<h3>Lexicons and models</h3>") :]
+    methods = methods[: methods.index("</ul>")]
+    assert methods.count("<li>frames: framing-frames-model v1") == 1
+    dominant = {r["frames"]["model"]["dominant"] for r in seed_records}
+    # the frames model's dominant frame (a figure, not a model) was once listed as one
+    assert not any(f"<li>frames: {frame}</li>" in methods for frame in dominant)
+
+
 def test_report_stays_bounded_at_60_outlets(synthetic_records, tmp_path):
     paths = build_report(synthetic_records, tmp_path, max_appendix=40, n_boot=500)
     page = paths.html.read_text(encoding="utf-8")

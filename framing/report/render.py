@@ -273,9 +273,12 @@ def _provenance(records: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
 
 
 def _entries(entry: Any) -> list[Any]:
-    """A provenance entry as a list: a list as is; a mapping of name -> info, or one info."""
+    """A provenance entry as a list: a list as is; a model's figures (named by their ``model``
+    field), a mapping of name -> info, or one info."""
     if isinstance(entry, list):
         return entry
+    if isinstance(entry, Mapping) and isinstance(entry.get("model"), str):
+        return [entry["model"]]  # e.g. frames.model: the model's description plus its figures
     if isinstance(entry, Mapping) and not ("name" in entry or "version" in entry):
         return list(entry.values())
     return [entry]

@@ -60,6 +60,7 @@ __all__ = [
     "Store",
     "config_key",
     "input_key",
+    "is_store_file",
     "iter_store_records",
     "iter_store_rows",
     "score_batch",
@@ -344,6 +345,28 @@ def _pack(record: Mapping) -> bytes:
 
 def _unpack(blob: bytes) -> dict:
     return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def is_store_file(path: str | os.PathLike[str]) -> bool:
+    """True for an SQLite file with a ``results`` table: a store written by ``--store``."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
+                return False
+    except OSError:  # a directory, a missing file: not a store
+        return False
+    try:
+        db = sqlite3.connect(f"file:{os.fspath(path)}?mode=ro", uri=True)
+        try:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(results)")}
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+    return {"id", "record", "row"} <= columns
 
 
 def iter_store_records(path: str | os.PathLike[str]) -> Iterator[dict]:

@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="compare outlets: HTML/Markdown report, CSV tables, charts")
     report.add_argument(
         "inputs", nargs="+", metavar="INPUT",
-        help="scores .jsonl files (used as they are) or a corpus as for 'score' (scored first)",
+        help="scores .jsonl files or 'score --store' databases (used as they are), or a corpus as for 'score' "
+        "(scored first)",
     )
     report.add_argument("-o", "--output", required=True, metavar="DIR", help="directory for the report files")
     report.add_argument("--title", help="report title (default: 'Outlet comparison')")

@@ -154,6 +154,29 @@ def test_only_new_writes_just_the_articles_scored_in_this_run(tmp_path):
     assert [json.loads(line)["id"] for line in open(out)] == ["a00004", "a00005"]
 
 
+def test_report_reads_a_store_as_it_reads_the_scores_file(tmp_path):
+    from framing.batch import is_store_file
+
+    rows = synthetic_articles(6)
+    for i, row in enumerate(rows):
+        row["outlet"] = "Outlet A" if i % 2 else "Outlet B"
+    write_jsonl(tmp_path / "in.jsonl", rows)
+    store, scores = tmp_path / "s.db", tmp_path / "scores.jsonl"
+    argv = ["score", str(tmp_path / "in.jsonl"), "--store", str(store), "-o", str(scores), "--workers", "1"]
+    assert run_cli(argv)[0] == EXIT_OK
+    assert is_store_file(store) and not is_store_file(scores) and not is_store_file(tmp_path)
+    other = tmp_path / "other.db"  # an SQLite file that is no store is not taken for one
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    assert not is_store_file(other)
+    for source in (store, scores):
+        out = tmp_path / f"report-{source.suffix[1:]}"
+        code, err = run_cli(["report", str(source), "-o", str(out)])
+        assert code == EXIT_OK and "report on 6 article(s)" in err
+        assert not (out / "scores.jsonl").exists()  # read, not scored again
+    assert (tmp_path / "report-db" / "outlets.csv").read_text() == (tmp_path / "report-jsonl" / "outlets.csv").read_text()
+    assert "Outlet A" in (tmp_path / "report-db" / "report.html").read_text(encoding="utf-8")
+
+
 def test_a_run_killed_with_sigkill_resumes_without_losses_or_duplicates(tmp_path):
     rows = synthetic_articles(300, per_article=2)
     src, store, out = tmp_path / "in.jsonl", tmp_path / "store.db", tmp_path / "out.jsonl"

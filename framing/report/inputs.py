@@ -1,4 +1,5 @@
-"""The report's inputs: existing scores JSONL files, or a corpus to score first."""
+"""The report's inputs: existing scores (JSONL files, ``--store`` databases), or a corpus to
+score first."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from framing.batch import is_store_file, iter_store_records
 from framing.corpus import Reject
 from framing.report.aggregate import is_scores_file, iter_results
 from framing.scoring import ScoreOptions, score_inputs
@@ -28,11 +30,15 @@ def load_or_score(
     on_reject: Callable[[Reject], None] | None = None,
 ) -> Loaded:
     """Records for the report. Each input that is a JSONL file whose first record has
-    ``schema_version`` is read as scores (no re-scoring); all other inputs are a corpus, scored
-    with ``framing.scoring`` (written to ``scores_out`` when given)."""
+    ``schema_version``, or a store written by ``framing score --store``, is read as scores (no
+    re-scoring); all other inputs are a corpus, scored with ``framing.scoring`` (written to
+    ``scores_out`` when given)."""
     loaded = Loaded()
-    scores = [p for p in inputs if is_scores_file(p)]
-    corpus = [str(p) for p in inputs if not is_scores_file(p)]
+    stores = [p for p in inputs if is_store_file(p)]
+    scores = [p for p in inputs if p not in stores and is_scores_file(p)]
+    corpus = [str(p) for p in inputs if p not in stores and p not in scores]
+    for path in stores:
+        loaded.records.extend(iter_store_records(path))
     for path in scores:
         loaded.records.extend(iter_results(path))
     if corpus:

@@ -341,7 +341,7 @@ def test_media_trie_finds_what_the_longest_first_alternation_finds(shipped_index
     the plain longest-first alternation, including where one name is a prefix of another."""
     names = [n for o in shipped_index.organisations if o.kind == "media" for n in (o.name, *o.aliases)]
     assert any(a != b and b.startswith(a) for a in names for b in names)  # e.g. a short alias
-    plain = re.compile(r"(?<![\w])(?:{})(?![\w])".format(sources._alternation(names)))
+    plain = re.compile(rf"(?<![\w])(?:{sources._alternation(names)})(?![\w])")
     texts = _open_texts() + [" ".join(names), "".join(names), ", ".join(n + "s" for n in names)]
     for text in texts:
         assert [m.span() for m in shipped_index.media_pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]

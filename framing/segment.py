@@ -112,9 +112,20 @@ def paragraph_spans(text: str, lines: list[Offsets] | None = None) -> list[Offse
 
 
 @lru_cache(maxsize=1)
+def _trained() -> dict:
+    """The shipped ``punkt_en.json`` (trained by ``python -m framing.models.punkt``)."""
+    return json.loads(resources.files("framing.data").joinpath("punkt_en.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    return frozenset(_trained().get("common_words", ()))
+
+
+@lru_cache(maxsize=1)
 def sentence_tokenizer() -> PunktSentenceTokenizer:
     """Punkt with the project's trained parameters (no NLTK data package needed)."""
-    raw = json.loads(resources.files("framing.data").joinpath("punkt_en.json").read_text("utf-8"))
+    raw = _trained()
     params = PunktParameters()
     params.abbrev_types = set(raw["abbrev_types"])
     params.collocations = {tuple(pair) for pair in raw["collocations"]}
@@ -125,10 +136,14 @@ def sentence_tokenizer() -> PunktSentenceTokenizer:
 
 
 def is_common_word(word: str) -> bool:
-    """Whether the Punkt training text wrote ``word`` in lower case but never capitalised
-    mid-sentence: "However" or "Others" opening a sentence is then not a proper name, while
-    "Putin" (never lower case) or "Rice" (also capitalised mid-sentence) may be."""
-    flags = sentence_tokenizer()._params.ortho_context.get(word.lower(), 0)
+    """Whether the Punkt training text writes ``word`` as an ordinary word: in lower case in
+    mid-sentence at least 90% of the time (its ``common_words``), or in lower case and never
+    capitalised there. "However", "People" or "Others" opening a sentence is then not a proper
+    name, while "Putin" (never lower case) or "Rice" (often capitalised mid-sentence) may be."""
+    lowered = word.lower()
+    if lowered in _common_words():
+        return True
+    flags = sentence_tokenizer()._params.ortho_context.get(lowered, 0)
     return bool(flags & _ORTHO_LC) and not flags & _ORTHO_MID_UC
 
 

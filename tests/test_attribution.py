@@ -190,6 +190,45 @@ def _assert_round_trip(doc: Document, result: AttributionResult) -> None:
             assert u.start <= hit.start < hit.end <= u.end
 
 
+@pytest.mark.parametrize(
+    ("record_id", "fragment"),
+    [
+        # Sentence adverbs and ordinary words opening real Kremlin sentences; each was the
+        # "speaker" of an attribution until is_common_word learned word case from counts.
+        ("kremlin-68228", "However, we can already say in all confidence"),
+        ("kremlin-68418", "Unfortunately, we cannot say that the organisation"),
+        ("kremlin-68373", "Please note that we must not allow"),
+        ("kremlin-67427", "Hope was expressed that serious talks"),
+    ],
+)
+def test_ordinary_words_opening_a_sentence_are_nobodys_name(record_id, fragment):
+    sentence = _kremlin_sentence(record_id, fragment)
+    found = extract(Document.from_text(sentence, id="k"), RESOURCES)
+    opener = fragment.split()[0].strip(",")
+    assert all(a.speaker != opener for a in found), found
+
+
+@pytest.mark.parametrize(
+    ("record_id", "fragment", "speaker"),
+    [
+        ("kremlin-67438", "People say buying coal is too costly", "anonymous: People"),
+        ("kremlin-68669", "Others say that of course not", "anonymous: Others"),
+    ],
+)
+def test_vague_collectives_are_anonymous_sources(record_id, fragment, speaker):
+    sentence = _kremlin_sentence(record_id, fragment)
+    (found,) = extract(Document.from_text(sentence, id="k"), RESOURCES)
+    assert (found.speaker, found.speaker_type) == (speaker, "anonymous")
+
+
+def test_a_capitalised_name_that_is_also_a_word_stays_a_name():
+    sentence = _kremlin_sentence("kremlin-67828", "Lenin criticised this plan")
+    assert {a.speaker for a in extract(Document.from_text(sentence, id="k"), RESOURCES)} == {"Lenin"}
+    # written for the tests: "The" opens names, so it is not stripped like "However"
+    found = extract(Document.from_text("The Daily Telegraph reported that the talks had failed.", id="w"), RESOURCES)
+    assert [a.speaker for a in found] == ["The Daily Telegraph"]
+
+
 @pytest.mark.parametrize("text", [p.read_text("utf-8") for p in SEEDS] + _open_samples())
 def test_spans_round_trip_on_seeds_and_open_corpus(text):
     doc = Document.from_text(text)

@@ -620,8 +620,9 @@ class _Extractor:
             self._remember(who)
             return who, toks[mention].start
         # a capitalised sentence opener that is an ordinary word ("However", "Incidentally",
-        # "Others", "Instead of") is not part of a name
-        while k < end and (k == 0 or toks[k - 1].text in ':"“(') and is_common_word(lows[k]):
+        # "Instead of") is not part of a name; "The" stays: it opens names ("The Daily
+        # Telegraph", "The U.S. Department of Agriculture") and titles read as names
+        while k < end and (k == 0 or toks[k - 1].text in ':"“(') and lows[k] != "the" and is_common_word(lows[k]):
             k += 1
             while k < end and lows[k] in ("of", "'s"):
                 k += 1
@@ -1268,7 +1269,7 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> AttributionResu
 ANALYZER = register(
     Analyzer(
         name="attribution",
-        version="4",
+        version="5",
         analyze=analyze,
         description="quotations and reported speech: speaker, cue verb class, content; unattributed assertions",
         after=("loaded",),  # reuses its lexicon matches for evaluative reporting

@@ -202,8 +202,7 @@ def _assert_round_trip(doc: Document, result: AttributionResult) -> None:
     ],
 )
 def test_ordinary_words_opening_a_sentence_are_nobodys_name(record_id, fragment):
-    sentence = _kremlin_sentence(record_id, fragment)
-    found = extract(Document.from_text(sentence, id="k"), RESOURCES)
+    found = _kremlin_attributions(record_id, fragment)
     opener = fragment.split()[0].strip(",")
     assert all(a.speaker != opener for a in found), found
 
@@ -216,14 +215,12 @@ def test_ordinary_words_opening_a_sentence_are_nobodys_name(record_id, fragment)
     ],
 )
 def test_vague_collectives_are_anonymous_sources(record_id, fragment, speaker):
-    sentence = _kremlin_sentence(record_id, fragment)
-    (found,) = extract(Document.from_text(sentence, id="k"), RESOURCES)
+    (found,) = _kremlin_attributions(record_id, fragment)
     assert (found.speaker, found.speaker_type) == (speaker, "anonymous")
 
 
 def test_a_capitalised_name_that_is_also_a_word_stays_a_name():
-    sentence = _kremlin_sentence("kremlin-67828", "Lenin criticised this plan")
-    assert {a.speaker for a in extract(Document.from_text(sentence, id="k"), RESOURCES)} == {"Lenin"}
+    assert {a.speaker for a in _kremlin_attributions("kremlin-67828", "Lenin criticised this plan")} == {"Lenin"}
     # written for the tests: "The" opens names, so it is not stripped like "However"
     found = extract(Document.from_text("The Daily Telegraph reported that the talks had failed.", id="w"), RESOURCES)
     assert [a.speaker for a in found] == ["The Daily Telegraph"]
@@ -302,6 +299,11 @@ def _kremlin_sentence(record_id: str, fragment: str) -> str:
     raise AssertionError(f"{record_id} not in the Kremlin corpus")
 
 
+def _kremlin_attributions(record_id: str, fragment: str) -> list:
+    """What the extractor finds in that real Kremlin sentence, on its own."""
+    return extract(Document.from_text(_kremlin_sentence(record_id, fragment), id="k"), RESOURCES)
+
+
 @pytest.mark.parametrize(
     ("record_id", "fragment"),
     [
@@ -310,14 +312,12 @@ def _kremlin_sentence(record_id: str, fragment: str) -> str:
     ],
 )
 def test_first_person_reports_in_a_transcript_are_not_attributions(record_id, fragment):
-    sentence = _kremlin_sentence(record_id, fragment)
-    found = extract(Document.from_text(sentence, id="k"), RESOURCES)
+    found = _kremlin_attributions(record_id, fragment)
     assert all((a.speaker or "").lower() not in {"i", "you"} for a in found), found
 
 
 def test_agentless_it_and_sentence_openers_name_nobody():
-    sentence = _kremlin_sentence("kremlin-67487", "It was confirmed that the negotiations")
-    found = extract(Document.from_text(sentence, id="k"), RESOURCES)
+    found = _kremlin_attributions("kremlin-67487", "It was confirmed that the negotiations")
     assert found and all(a.speaker is None for a in found)
     # written for the tests: an adverb opening the sentence is not a speaker's name
     text = "However, officials said that the talks would resume. Incidentally, Lavrov said the date was set."

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-
-from collections import Counter
 
 from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTrainer
 

@@ -33,15 +33,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from nltk.stem.snowball import SnowballStemmer
-
 from framing.segment import normalise, token_spans
 
 __all__ = ["LexiconMatch", "LexiconMatcher", "loaded_matcher", "normalise", "stem"]
 
 MATCH_TYPES = ("stem", "exact", "prefix")
 HYPHENS = "-‑"  # ASCII hyphen-minus and the non-breaking hyphen, as in segment.TOKEN_RE
-_STEMMER = SnowballStemmer("english")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +61,14 @@ class _Entry:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball stem of a normalised word (cached: news vocabulary is Zipfian)."""
-    return _STEMMER.stem(word)
+    return _stemmer().stem(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    from nltk.stem.snowball import SnowballStemmer  # here: importing nltk takes about a second
+
+    return SnowballStemmer("english")
 
 
 def _can_match(word: str) -> bool:

@@ -17,8 +17,11 @@ import re
 from collections.abc import Container
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from nltk.tokenize.punkt import _ORTHO_LC, _ORTHO_MID_UC, PunktParameters, PunktSentenceTokenizer
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
 
 Offsets = tuple[int, int]
 
@@ -125,6 +128,10 @@ def _common_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def sentence_tokenizer() -> PunktSentenceTokenizer:
     """Punkt with the project's trained parameters (no NLTK data package needed)."""
+    # Imported here: importing nltk takes about a second, which commands that never segment
+    # text (--help, export, a report from scores) should not pay.
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     raw = _trained()
     params = PunktParameters()
     params.abbrev_types = set(raw["abbrev_types"])
@@ -143,6 +150,8 @@ def is_common_word(word: str) -> bool:
     lowered = word.lower()
     if lowered in _common_words():
         return True
+    from nltk.tokenize.punkt import _ORTHO_LC, _ORTHO_MID_UC
+
     flags = sentence_tokenizer()._params.ortho_context.get(lowered, 0)
     return bool(flags & _ORTHO_LC) and not flags & _ORTHO_MID_UC
 

@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -182,3 +183,19 @@ def test_a_frames_model_trained_by_the_cli_is_used_by_score(tmp_path):
     (record,) = read_jsonl(out)
     assert record["frames"]["model"]["frames"] == ["economic", "security_defense"]
     assert "trained on" in record["frames"]["model"]["model"] and str(data.name) in record["frames"]["model"]["model"]
+
+
+def test_import_and_help_do_not_load_nltk():
+    # Importing nltk takes about a second; commands that never segment text (--help, export,
+    # a report from existing scores) and `import framing` in a notebook should not pay it.
+    code = (
+        "import sys, framing, framing.cli, framing.report\n"
+        "from framing.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "assert 'nltk' not in sys.modules, sorted(m for m in sys.modules if m.startswith('nltk'))[:5]\n"
+        "doc = framing.Document.from_text('Putin said. Xi agreed.')\n"
+        "assert 'nltk' in sys.modules and len(doc.sentences) == 2\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr

@@ -172,8 +172,8 @@ def main() -> None:
             for workers in runs:
                 r = results[workers] = in_child("--_measure", str(path), str(workers))
                 ratio = ""
-                if vader and workers == 1:   # CPU time: robust when other processes share the cores
-                    ratio = f"{r['parent_cpu'] / vader['cpu']:.1f}x"
+                if vader:  # CPU time (main + workers): robust when other processes share the cores
+                    ratio = f"{(r['parent_cpu'] + r.get('worker_cpu', 0)) / vader['cpu']:.1f}x"
                 print(f"{n:>9} {workers:>7} {r['articles'] / r['seconds']:>8.1f} {size / r['seconds'] / 1e6:>6.2f} "
                       f"{r['parent_mb']:>9.0f} {r['worker_mb']:>9.0f} {ratio:>8} "
                       f"{1000 * r['parent_cpu'] / n:>22.1f} {1000 * r.get('worker_cpu', 0) / n:>7.1f}", flush=True)

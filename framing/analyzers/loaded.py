@@ -358,11 +358,12 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
         index = bisect_left(outer_starts, end) - 1
         return index >= 0 and outer[index].content_end > start
 
-    for sentence, tokens, lookup in zip(doc.sentences, doc.sentence_tokens(), doc.sentence_lookups(), strict=True):
+    sentence_words = doc.sentence_words()
+    for k, (sentence, tokens, lookup) in enumerate(zip(doc.sentences, doc.sentence_tokens(), doc.sentence_lookups(), strict=True)):
         found: list[LoadedSpan] = []
         starts = [t.start for t in tokens]
         if not any_quote_in(sentence.start, sentence.end):
-            words["author"] += sum(1 for t in tokens if is_word(text[t.start : t.end]))
+            words["author"] += len(sentence_words[k])
         else:
             for token in tokens:
                 if is_word(text[token.start : token.end]):

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from framing import analyzers as registry
 from framing.document import Document
-from framing.lexicons import Table, load_table
+from framing.lexicons import PROVENANCE_COLUMNS, Table, load_shipped, load_table
 from framing.results import SCHEMA_VERSION, to_jsonable
 from framing.spans import Diagnostic
 
@@ -58,21 +59,17 @@ class Resources:
         return self.memo(f"table:{name}", lambda: self._merged(name))
 
     def _merged(self, name: str) -> Table:
-        shipped = load_table(name)
+        shipped = load_shipped(name)
         extra = [t for t in self._user_tables if t.meta.get("name") == shipped.meta.get("name")]
         if not extra:
             return shipped
         rows = list(shipped.rows)
         for user in extra:
-            if tuple(user.columns) != tuple(shipped.columns):
-                raise ValueError(
-                    f"user lexicon {user.meta.get('name')!r} has columns {', '.join(user.columns)}; "
-                    f"expected {', '.join(shipped.columns)}"
-                )
+            user_rows = _as_shipped_columns(user, shipped.columns)
             if self.replace_categories and "category" in shipped.columns:
-                replaced = {r["category"] for r in user.rows}
+                replaced = {r["category"] for r in user_rows}
                 rows = [r for r in rows if r["category"] not in replaced]
-            rows.extend(user.rows)
+            rows.extend(user_rows)
         version = "+".join([shipped.version] + [f"user-{u.version}" for u in extra])
         return Table({**shipped.meta, "version": version}, shipped.columns, tuple(rows))
 
@@ -124,6 +121,23 @@ class Resources:
             digest.update(Path(path).read_bytes())
         digest.update(str(self.replace_categories).encode())
         return digest.hexdigest()[:16]
+
+
+def _as_shipped_columns(user: Table, columns: Sequence[str]) -> list[Mapping[str, str]]:
+    """A user table's rows in the shipped table's columns. A user table may leave out the
+    provenance columns (``provenance, score, sources``: the lexicon format before they were
+    added); its rows are then provenance ``user``. Any other difference is an error."""
+    missing = [c for c in columns if c not in user.columns]
+    unknown = [c for c in user.columns if c not in columns]
+    if unknown or set(missing) - set(PROVENANCE_COLUMNS):
+        raise ValueError(
+            f"user lexicon {user.meta.get('name')!r} has columns {', '.join(user.columns)}; "
+            f"expected {', '.join(columns)} (the provenance columns {', '.join(PROVENANCE_COLUMNS)} may be left out)"
+        )
+    if not missing:
+        return list(user.rows)
+    filled = {"provenance": "user", "score": "", "sources": ""}
+    return [MappingProxyType({c: row[c] if c in row else filled[c] for c in columns}) for row in user.rows]
 
 
 def _shipped_data_files() -> list[tuple[str, bytes]]:

@@ -501,7 +501,7 @@ def test_the_documents_word_tokens_give_the_same_probabilities_as_tokenizing_aga
     for doc in seed_docs.values():
         texts = [doc.text[s.start : s.end] for s in doc.sentences]
         np.testing.assert_array_equal(shipped.predict_proba(texts, words=doc.sentence_words()), shipped.predict_proba(texts))
-    with pytest.raises(ValueError, match="words: expected one sequence per text"):
+    with pytest.raises(ValueError, match="words: expected one entry per text"):
         shipped.predict_proba(texts, words=doc.sentence_words()[:-1])
 
 

@@ -144,8 +144,10 @@ def analyze(doc: Document, resources: Any, prior: Any = None) -> LoadedSentences
         [text[s.start : s.end] for s in spans],
         lexicon_matches=_reusable_matches(doc, resources, model, prior),
         words=doc.sentence_words(),  # the model tokenizes a sentence exactly as the document does
+        lookups=doc.sentence_word_lookups(),
         vader=_vader_scores(doc, prior),
         origins=[s.start for s in spans],
+        word_spans=doc.sentence_word_tokens(),
     )
     threshold = getattr(model, "threshold", THRESHOLD)
     sentences = tuple(

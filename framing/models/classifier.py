@@ -37,6 +37,8 @@ import os
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import methodcaller
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -54,7 +56,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from framing.models.features import LoadedFeatures, word_tokens
 from framing.models.linear import CalibratedLogistic
 from framing.models.modelfile import FORMAT_VERSION, ModelFormatError, read_model_file, write_model_file
-from framing.segment import TOKEN_RE, is_word, normalise
+from framing.segment import _APOSTROPHES, TOKEN_RE, is_word
 
 FORMAT = "framing-sentence-model"
 POSITIVE_NAMES = ("loaded", "1", "true", "yes", "positive", "biased")
@@ -272,6 +274,7 @@ class TrainedModel:
         lexicon_matches: Sequence[Sequence[Any]] | None = None,
         words: Sequence[Sequence[str]] | None = None,
         vader: Sequence[tuple[float, float, float]] | None = None,
+        lookups: Sequence[Sequence[str]] | None = None,
     ) -> np.ndarray:
         """Probability of the positive label for each text (one batched call).
 
@@ -279,9 +282,10 @@ class TrainedModel:
         found in it (a caller that has matched the same lexicon saves matching again);
         ``words``: for each text, its word tokens' texts (``Document.sentence_words()``);
         ``vader``: for each text, VADER's (compound, positive, negative) for exactly that text
-        (the ``sentiment`` analyzer's scores). All are ignored when the pipeline is not one the
+        (the ``sentiment`` analyzer's scores); ``lookups``: the lookup forms of ``words``
+        (``Document.sentence_word_lookups()``). All are ignored when the pipeline is not one the
         fast path compiles."""
-        return self.score(texts, lexicon_matches=lexicon_matches, words=words, vader=vader, explain=False)[0]
+        return self.score(texts, lexicon_matches=lexicon_matches, words=words, vader=vader, lookups=lookups, explain=False)[0]
 
     def score(
         self,
@@ -293,19 +297,23 @@ class TrainedModel:
         explain: bool = True,
         top: int = EVIDENCE_WORDS,
         origins: Sequence[int] | None = None,
+        word_spans: Sequence[Sequence[tuple[int, int]]] | None = None,
+        lookups: Sequence[Sequence[str]] | None = None,
     ) -> tuple[np.ndarray, list[tuple[Evidence, ...]] | None]:
         """``(probabilities, evidence)``: :meth:`predict_proba`, and for each text the (up to)
         ``top`` words that raise its probability most (each adding at least
         ``EVIDENCE_MIN_SCORE`` to its log-odds), as :class:`Evidence` with offsets into that
         text, strongest first. Evidence is None when the pipeline is not one the fast path
         compiles (only a linear model of known blocks can be read word by word).
-        ``origins``: each text's offset in the coordinates of ``lexicon_matches`` (e.g. the
-        sentence's start in its document, for the ``loaded`` analyzer's matches)."""
+        ``origins``: each text's offset in the coordinates of ``lexicon_matches`` and
+        ``word_spans`` (e.g. the sentence's start in its document, for the ``loaded`` analyzer's
+        matches); ``word_spans``: each text's word token spans in those coordinates
+        (``Document.sentence_word_tokens()``), parallel to ``words``."""
         texts = list(texts)
         if not texts:
             return np.zeros(0), ([] if explain else None)
         if self._compiled():
-            return self._scorer.score(texts, lexicon_matches, words, vader, top if explain else 0, origins)
+            return self._scorer.score(texts, lexicon_matches, words, vader, top if explain else 0, origins, word_spans, lookups)
         return self.pipeline.predict_proba(texts)[:, 1], None
 
     def lexicon(self) -> Any:
@@ -424,67 +432,92 @@ class _LinearScorer:
         vader: Sequence[tuple[float, float, float]] | None = None,
         top: int = 0,
         origins: Sequence[int] | None = None,
+        word_spans: Sequence[Sequence[tuple[int, int]]] | None = None,
+        lookups: Sequence[Sequence[str]] | None = None,
     ) -> tuple[np.ndarray, list[tuple[Evidence, ...]] | None]:
         check_texts(texts)
         n = len(texts)
         if lexicon_matches is not None and (len(lexicon_matches) != n or self.lexicon() is None):
             raise ValueError(f"lexicon_matches: expected one sequence per text ({n}) for a model with one lexicon")
-        if words is not None and len(words) != n:
-            raise ValueError(f"words: expected one sequence per text ({n}), got {len(words)}")
-        if vader is not None and len(vader) != n:
-            raise ValueError(f"vader: expected one score triple per text ({n}), got {len(vader)}")
-        decision = np.full(n, self._intercept)
-        shares: list[np.ndarray] | None = None
-        spans: list[list[tuple[int, int]]] = []
+        given_lists = (("words", words), ("vader", vader), ("origins", origins), ("word_spans", word_spans), ("lookups", lookups))
+        for name, given in given_lists:
+            if given is not None and len(given) != n:
+                raise ValueError(f"{name}: expected one entry per text ({n}), got {len(given)}")
+        if word_spans is not None and origins is None:
+            raise ValueError("word_spans come with origins (each text's offset in their coordinates)")
+        if lookups is not None and words is None:
+            raise ValueError("lookups come with words (the lookup forms of those words)")
+        base = [0] * n if word_spans is None else list(origins)  # type: ignore[arg-type]
+        spans: Sequence[Sequence[tuple[int, int]]] | None = None
         if top > 0:
-            spans = [_word_spans(text) for text in texts]
-            shares = [np.zeros(len(x)) for x in spans]
+            spans = word_spans if word_spans is not None else [_word_spans(text) for text in texts]
+        decision, flat, starts = self._decisions(texts, lexicon_matches, words, vader, lookups, spans, base, origins)
+        probabilities = expit(self._slope * decision + self._offset)
+        if flat is None or spans is None:
+            return probabilities, None
+        # The top words of every sentence at once: sort by (sentence, score descending), keep
+        # the first ``top`` of each sentence that reach the minimum score.
+        lengths = np.diff(np.append(starts, len(flat)))
+        row_of = np.repeat(np.arange(n), lengths)
+        scores = self._slope * flat
+        order = np.lexsort((-scores, row_of))
+        rank = np.arange(len(flat)) - starts[row_of[order]]
+        chosen = order[(rank < top) & (scores[order] >= EVIDENCE_MIN_SCORE)]
+        evidence: list[list[Evidence]] = [[] for _ in range(n)]
+        for i, r in zip(chosen.tolist(), row_of[chosen].tolist(), strict=True):
+            a, b = spans[r][i - starts[r]]
+            evidence[r].append(Evidence(a - base[r], b - base[r], float(scores[i])))
+        return probabilities, [tuple(found) for found in evidence]
+
+    def _decisions(
+        self,
+        texts: list[str],
+        lexicon_matches: Sequence[Sequence[Any]] | None,
+        words: Sequence[Sequence[str]] | None,
+        vader: Sequence[tuple[float, float, float]] | None,
+        lookups: Sequence[Sequence[str]] | None,
+        spans: Sequence[Sequence[tuple[int, int]]] | None,
+        base: Sequence[int],
+        origins: Sequence[int] | None,
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """Each text's decision value and, with ``spans``, every word's share of it in one flat
+        array (text after text) with each text's first index."""
+        n = len(texts)
+        decision = np.full(n, self._intercept)
+        flat: np.ndarray | None = None
+        starts = np.zeros(n, dtype=np.int64)
+        if spans is not None:
+            lengths = [len(x) for x in spans]
+            starts = np.cumsum([0, *lengths[:-1]]).astype(np.int64) if n else starts
+            flat = np.zeros(int(sum(lengths)))
         for (kind, transformer, coef), tfidf in zip(self._blocks, self._tfidf, strict=True):
             if kind == "loaded":
-                found: list[Any] | None = [] if shares is not None else None
-                rows = transformer.dense_rows(texts, lexicon_matches, words, vader, found_matches=found)
+                found: list[Any] | None = [] if flat is not None else None
+                rows = transformer.dense_rows(texts, lexicon_matches, words, vader, found_matches=found, lookups=lookups)
                 decision += rows @ coef
-                if found is not None:
+                if found is not None and flat is not None and spans is not None:
                     # Matches given by the caller are in its coordinates (origins); the ones
-                    # found here in each text's own.
+                    # found here in each text's own: both moved to the word spans' coordinates.
                     given = [lexicon_matches is not None and lexicon_matches[r] is not None for r in range(n)]
-                    shift = [(origins[r] if origins is not None else 0) if given[r] else 0 for r in range(n)]
-                    _add_lexicon_shares(transformer, coef, found, words, spans, shares, shift)
-            elif shares is not None and tfidf.explains():
-                dot, parts = tfidf.dot_and_shares(texts, coef, words)
+                    shift = [base[r] - ((origins[r] if origins is not None else 0) if given[r] else 0) for r in range(n)]
+                    _add_lexicon_shares(transformer, coef, found, words, spans, flat, starts, shift)
+            elif flat is not None and tfidf.explains():
+                dot, shares = tfidf.dot_and_shares(texts, coef, words, lookups)
                 decision += dot
-                for share, part in zip(shares, parts, strict=True):
-                    share += part
+                if len(shares) != len(flat):
+                    raise ValueError("word_spans: not one span per word token of each text")
+                flat += shares
             else:
-                decision += tfidf.dot(texts, coef, words)
-        probabilities = expit(self._slope * decision + self._offset)
-        if shares is None:
-            return probabilities, None
-        evidence = []
-        for text_spans, share in zip(spans, shares, strict=True):
-            order = [i for i in np.argsort(-share, kind="stable")[:top] if self._slope * share[i] >= EVIDENCE_MIN_SCORE]
-            evidence.append(tuple(Evidence(text_spans[i][0], text_spans[i][1], float(self._slope * share[i])) for i in order))
-        return probabilities, evidence
+                decision += tfidf.dot(texts, coef, words, lookups)
+        return decision, flat, starts
 
     def decision_parts(self, text: str) -> tuple[np.ndarray, float]:
         """For one sentence: each word token's share of the (uncalibrated) decision value, and
         the rest (intercept and sentence-level features); they sum to the decision value. For
         tests and for readers who want more than the top words."""
-        spans = [_word_spans(text)]
-        shares = [np.zeros(len(spans[0]))]
-        decision = self._intercept
-        for (kind, transformer, coef), tfidf in zip(self._blocks, self._tfidf, strict=True):
-            if kind == "loaded":
-                found: list[Any] = []
-                decision += float(transformer.dense_rows([text], found_matches=found)[0] @ coef)
-                _add_lexicon_shares(transformer, coef, found, None, spans, shares)
-            elif tfidf.explains():
-                dot, parts = tfidf.dot_and_shares([text], coef)
-                decision += float(dot[0])
-                shares[0] += parts[0]
-            else:
-                decision += float(tfidf.dot([text], coef)[0])
-        return shares[0], float(decision - shares[0].sum())
+        decision, flat, _ = self._decisions([text], None, None, None, None, [_word_spans(text)], [0], None)
+        assert flat is not None
+        return flat, float(decision[0] - flat.sum())
 
 
 def _word_spans(text: str) -> list[tuple[int, int]]:
@@ -498,11 +531,13 @@ def _add_lexicon_shares(
     matches: Sequence[Sequence[Any]],
     words: Sequence[Sequence[str]] | None,
     spans: Sequence[Sequence[tuple[int, int]]],
-    shares: list[np.ndarray],
-    origins: Sequence[int] | None = None,
+    flat: np.ndarray,
+    starts: np.ndarray,
+    shift: Sequence[int],
 ) -> None:
-    """Add each lexicon match's share of the lexicon columns to the words it covers;
-    ``origins``: each text's offset in the coordinates of its matches (0 when None)."""
+    """Add each lexicon match's share of the lexicon columns to the words it covers (``flat``:
+    all texts' words, text ``r`` from ``starts[r]``); ``shift``: what moves each text's matches
+    into its word spans' coordinates."""
     unit = features.lexicon_units(coef)
     if unit is None:
         return
@@ -515,22 +550,22 @@ def _add_lexicon_shares(
             continue
         n_words = len(words[r]) if words is not None else len(text_spans)
         per10 = 10.0 / max(n_words, 1)
-        starts = [a for a, _ in text_spans]
-        origin = origins[r] if origins is not None else 0
+        word_starts = [a for a, _ in text_spans]
+        offset = int(starts[r])
         for match in found:
             column = per_count.get(match.category)
             if column is None:
                 continue
             value = per10 * (column + per_weight[match.category] * float(match.weight)) + any_match / len(found)
-            start, end = match.start - origin, match.end - origin
-            i = max(bisect_right(starts, start) - 1, 0)
+            start, end = match.start + shift[r], match.end + shift[r]
+            i = max(bisect_right(word_starts, start) - 1, 0)
             covered = []
             while i < len(text_spans) and text_spans[i][0] < end:
                 if text_spans[i][1] > start:
                     covered.append(i)
                 i += 1
             for i in covered:
-                shares[r][i] += value / len(covered)
+                flat[offset + i] += value / len(covered)
 
 
 def check_texts(texts: Sequence[Any]) -> None:
@@ -578,46 +613,36 @@ class TfidfBlock:
         """Whether :meth:`dot_and_shares` can split this block's value over word tokens."""
         return self._framing_words
 
-    def dot(self, texts: list[str], coef: np.ndarray, words: Sequence[Sequence[str]] | None = None) -> np.ndarray:
+    def dot(
+        self,
+        texts: list[str],
+        coef: np.ndarray,
+        words: Sequence[Sequence[str]] | None = None,
+        lookups: Sequence[Sequence[str]] | None = None,
+    ) -> np.ndarray:
         """Each text's TF-IDF row (as ``vectorizer.transform`` makes it) dotted with ``coef``;
-        ``words``: each text's word tokens as written, used by a ``word_tokens`` vectorizer."""
+        ``words``: each text's word tokens as written (or ``lookups``: their lookup forms), used
+        by a ``word_tokens`` vectorizer."""
+        if self._framing_words:
+            return self.dot_and_shares(texts, coef, words, lookups)[0]
         row, column, values, norms = self._coordinates(texts, words)
         return np.bincount(row, weights=values * coef[column], minlength=len(texts)) / norms
 
     def dot_and_shares(
-        self, texts: list[str], coef: np.ndarray, words: Sequence[Sequence[str]] | None = None
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """:meth:`dot`, and each text's value split over its word tokens (arrays parallel to
-        ``word_tokens(text)``; each sums to the text's value up to rounding): an n-gram
-        occurrence gives ``coef * value / count`` shared equally among the n words it spans."""
+        self,
+        texts: list[str],
+        coef: np.ndarray,
+        words: Sequence[Sequence[str]] | None = None,
+        lookups: Sequence[Sequence[str]] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`dot`, and each text's value split over its word tokens, in one flat array of
+        all texts' words (text after text, each in the order of ``word_tokens(text)``; a text's
+        shares sum to its value up to rounding): an n-gram occurrence gives
+        ``coef * value / count`` shared equally among the n words it spans."""
         vocabulary = self.vectorizer.vocabulary_
-        get = vocabulary.get
         low, high = self.vectorizer.ngram_range
-        rows: list[int] = []
-        columns: list[int] = []
-        firsts: list[int] = []  # the occurrence's first word, as an index into all texts' words
-        sizes: list[int] = []
-        lengths: list[int] = []
-        base = 0
-        for r, text in enumerate(texts):
-            tokens = self._tokens(text, None if words is None else words[r])
-            before = len(columns)
-            for n in range(low, high + 1):
-                if n == 1:
-                    found = [(i, c) for i, w in enumerate(tokens) if (c := get(w)) is not None]
-                elif n == 2:
-                    found = [(i, c) for i, (a, b) in enumerate(zip(tokens, tokens[1:])) if (c := get(a + " " + b)) is not None]
-                else:
-                    grams = (" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-                    found = [(i, c) for i, g in enumerate(grams) if (c := get(g)) is not None]
-                firsts.extend(base + i for i, _ in found)
-                columns.extend(c for _, c in found)
-                sizes.extend([n] * len(found))
-            rows.extend([r] * (len(columns) - before))
-            lengths.append(len(tokens))
-            base += len(tokens)
-        row = np.asarray(rows, dtype=np.int64)
-        column = np.asarray(columns, dtype=np.int64)
+        row, column, first, size, lengths = self._occurrences(texts, words, lookups)
+        base = int(sum(lengths))
         width = len(vocabulary)
         keys, inverse, counts = np.unique(row * width + column, return_inverse=True, return_counts=True)
         key_row, key_column = np.divmod(keys, width)
@@ -631,14 +656,54 @@ class TfidfBlock:
         dot = np.bincount(key_row, weights=values * coef[key_column], minlength=len(texts)) / norms
         # Each occurrence's share, then spread over its words.
         per_occurrence = (coef[key_column] * values / norms[key_row] / counts)[inverse] if len(inverse) else np.zeros(0)
-        size = np.asarray(sizes, dtype=np.int64)
-        first = np.asarray(firsts, dtype=np.int64)
         totals = np.zeros(base)
         for k in range(low, high + 1):
             chosen = size == k
             for j in range(k):
                 totals += np.bincount(first[chosen] + j, weights=per_occurrence[chosen] / k, minlength=base)
-        return dot, np.split(totals, np.cumsum(lengths)[:-1]) if texts else []
+        return dot, totals
+
+    def _occurrences(
+        self, texts: list[str], words: Sequence[Sequence[str]] | None, lookups: Sequence[Sequence[str]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[int]]:
+        """Every in-vocabulary n-gram occurrence of the texts: its row, column, first word (an
+        index into all texts' words, in order) and size (n), and each text's number of words.
+        Uni- and bigrams are looked up for all texts at once (C-level ``map``)."""
+        get = self.vectorizer.vocabulary_.get
+        low, high = self.vectorizer.ngram_range
+        if lookups is not None and self._framing_words:
+            token_lists = [list(x) for x in lookups]
+        else:
+            token_lists = [self._tokens(text, None if words is None else words[r]) for r, text in enumerate(texts)]
+        lengths = [len(tokens) for tokens in token_lists]
+        flat = list(chain.from_iterable(token_lists))
+        total = len(flat)
+        row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        position = np.arange(total, dtype=np.int64)
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []
+        for n in range(low, high + 1):
+            if n > 2:  # longer n-grams: joined and looked up per text
+                found = [
+                    (start + i, c)
+                    for start, tokens in zip(np.cumsum([0, *lengths[:-1]]), token_lists)
+                    for i in range(len(tokens) - n + 1)
+                    if (c := get(" ".join(tokens[i : i + n]))) is not None
+                ]
+                firsts = np.array([f for f, _ in found], dtype=np.int64)
+                parts.append((firsts, np.array([c for _, c in found], dtype=np.int64), row_of[firsts], n))
+                continue
+            grams = flat if n == 1 else map(" ".join, zip(flat, flat[1:]))
+            count = total if n == 1 else max(total - 1, 0)
+            columns = np.fromiter(map(get, grams, repeat(-1)), dtype=np.int64, count=count)
+            valid = columns >= 0
+            if n == 2:  # a bigram must not run from one text into the next
+                valid &= row_of[:-1] == row_of[1:]
+            parts.append((position[:count][valid], columns[valid], row_of[:count][valid], n))
+        first = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        column = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        row = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        size = np.concatenate([np.full(len(p[0]), p[3], dtype=np.int64) for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        return row, column, first, size, lengths
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         """``vectorizer.transform(texts)``: the same entries, in the same order, the same
@@ -652,7 +717,8 @@ class TfidfBlock:
         """A text's tokens as the vectorizer makes them; for a ``word_tokens`` vectorizer, the
         caller's word tokens (as written) in lookup form when given."""
         if self._framing_words:
-            return [normalise(w) for w in written] if written is not None else word_tokens(text)
+            # normalise() for every word, at C speed: lower case, curly apostrophes as '.
+            return list(map(_translate_apostrophes, map(str.lower, written))) if written is not None else word_tokens(text)
         return self._tokenize(self._preprocess(text))
 
     def _coordinates(
@@ -716,6 +782,9 @@ class TfidfBlock:
             else:
                 grams = (" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
                 columns.extend([c for g in grams if (c := get(g)) is not None])
+
+
+_translate_apostrophes = methodcaller("translate", _APOSTROPHES)  # the table of framing.segment.normalise
 
 
 def _plain_tfidf(vectorizer: TfidfVectorizer) -> bool:

@@ -41,6 +41,8 @@ import math
 import os
 import re
 from collections.abc import Iterable, Sequence
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -219,6 +221,7 @@ class LoadedFeatures(SentenceFeatures):
         *,
         standardized: bool = True,
         found_matches: list[Any] | None = None,
+        lookups: Sequence[Sequence[str]] | None = None,
     ) -> np.ndarray:
         """``transform`` as a dense array, for a fitted transformer and a checked list of str
         (what :class:`framing.models.classifier.TrainedModel` calls on its fast path).
@@ -231,7 +234,8 @@ class LoadedFeatures(SentenceFeatures):
         positive, negative)`` already computed for exactly that text (the ``sentiment``
         analyzer's scores), used instead of running VADER again. ``standardized=False``: the
         raw values, before centring and scaling. ``found_matches``: a list that receives each
-        document's lexicon matches (for explanations)."""
+        document's lexicon matches (for explanations). ``lookups``: the lookup forms of
+        ``words`` (:func:`framing.segment.normalise`), used for the cue words."""
         width = len(self.feature_names_)
         rows = np.zeros((len(documents), width), dtype=np.float64)
         index = {c: i for i, c in enumerate(self.categories_)}
@@ -266,13 +270,15 @@ class LoadedFeatures(SentenceFeatures):
             row[col + 1] = math.log1p(text.count("!"))
             row[col + 2] = math.log1p(text.count("?"))
             if sentence:
-                # isupper() first: it is one C call and false for nearly every word, so the
-                # letter count (>= 2 letters: "LIES", "NATO", not "I" or "A") runs only for capitals.
-                caps = sum(1 for w in sentence if w.isupper() and sum(ch.isalpha() for ch in w) >= 2)
-                row[col + 3] = caps / len(sentence)
-                row[col + 4] = sum(w[:1].isupper() for w in sentence[1:]) / len(sentence)
+                # isupper() first, over all words at C speed: it is false for nearly every word,
+                # so the letter count (>= 2 letters: "LIES", "NATO", not "I" or "A") runs only
+                # for capitals.
+                capitals = compress(sentence, map(str.isupper, sentence))
+                row[col + 3] = sum(1 for w in capitals if sum(ch.isalpha() for ch in w) >= 2) / len(sentence)
+                row[col + 4] = sum(map(str.isupper, map(itemgetter(0), sentence[1:]))) / len(sentence)
             if extra is not None:
-                _extra_row(text, sentence, extra, row[col + 5 : col + 5 + len(EXTRA_FEATURES)])
+                lookup = None if lookups is None else lookups[r]
+                _extra_row(text, sentence, extra, row[col + 5 : col + 5 + len(EXTRA_FEATURES)], lookup)
         if standardized and self.standardize:
             rows -= self.mean_
             rows /= self.std_
@@ -328,8 +334,8 @@ EXTRA_FEATURES = (
 _CUES = ("first_person", "second_person", "modal")
 
 
-def _load_cues() -> dict[str, frozenset[str]]:
-    """Cue words by cue (``sentence_cues.tsv``) and the neutral reporting-verb forms."""
+def _load_cues() -> dict[str, str]:
+    """The cue of each cue word: ``sentence_cues.tsv`` and the neutral reporting-verb forms."""
     cues: dict[str, set[str]] = {cue: set() for cue in (*_CUES, "reporting")}
     for row in load_table("sentence_cues").rows:
         if row["cue"] not in cues:
@@ -338,28 +344,39 @@ def _load_cues() -> dict[str, frozenset[str]]:
     for row in load_table("reporting_verbs").rows:
         if row["class"] == "neutral":
             cues["reporting"].update(f.strip() for f in row["forms"].split(",") if f.strip() and " " not in f.strip())
-    return {cue: frozenset(words) for cue, words in cues.items()}
+    return {word: cue for cue in ("reporting", *_CUES) for word in cues[cue]}
 
 
-def _extra_row(text: str, words: Sequence[str], cues: dict[str, frozenset[str]], out: np.ndarray) -> None:
-    """The ``extra`` columns of one sentence into ``out`` (in ``EXTRA_FEATURES`` order)."""
+_DIGIT = re.compile(r"\d")
+
+
+def _extra_row(
+    text: str, words: Sequence[str], cues: dict[str, str], out: np.ndarray, lookups: Sequence[str] | None = None
+) -> None:
+    """The ``extra`` columns of one sentence into ``out`` (in ``EXTRA_FEATURES`` order).
+
+    Cue words are word tokens in any case, except written all in capitals ("US", "WE": an
+    acronym or a shout, not the pronoun)."""
     n = len(words)
     out[0] = math.log1p(n)
     if n:
-        out[1] = sum(len(w) for w in words) / n / 10.0
+        out[1] = sum(map(len, words)) / n / 10.0
         out[3] = math.log1p(10.0 * text.count(",") / n)
-    out[2] = sum(ch.isdigit() for ch in text) / len(text) if text else 0.0
+    out[2] = len(_DIGIT.findall(text)) / len(text) if text else 0.0
     out[4] = math.log1p(text.count(":"))
     out[5] = math.log1p(text.count("("))
-    if n:
-        # A word written all in capitals ("US", "WE") is an acronym or a shout, not the pronoun.
-        lowered = [w.lower() for w in words if not (len(w) > 1 and w.isupper())]
-        first, second, modal = cues["first_person"], cues["second_person"], cues["modal"]
-        out[6] = sum(w in first for w in lowered) / n
-        out[7] = sum(w in second for w in lowered) / n
-        out[8] = sum(w in modal for w in lowered) / n
-        reporting = cues["reporting"]
-        out[9] = 1.0 if any(w in reporting for w in lowered) else 0.0
+    if not n:
+        return
+    counts = {"first_person": 0, "second_person": 0, "modal": 0, "reporting": 0}
+    found = map(cues.get, lookups if lookups is not None else map(str.lower, words))
+    for i in compress(range(n), map(bool, found)):
+        word = words[i]
+        if not (len(word) > 1 and word.isupper()):
+            counts[cues[word.lower()]] += 1
+    out[6] = counts["first_person"] / n
+    out[7] = counts["second_person"] / n
+    out[8] = counts["modal"] / n
+    out[9] = 1.0 if counts["reporting"] else 0.0
 
 
 def _build_matcher(table: Table) -> Any:

@@ -47,6 +47,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 __all__ = ["CalibratedLogistic", "dataset_weights"]
 
@@ -140,6 +141,19 @@ class CalibratedLogistic(ClassifierMixin, BaseEstimator):
         sample_weight: Any = None,
         groups: Sequence[Any] | None = None,
         datasets: Sequence[Any] | None = None,
+    ) -> CalibratedLogistic:
+        # One BLAS thread: L-BFGS on these sizes works on vectors too short for threads to pay,
+        # and on a busy machine contending threads made each fit ten to thirty times slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(X, y, sample_weight, groups, datasets)
+
+    def _fit(
+        self,
+        X: Any,
+        y: Any,
+        sample_weight: Any,
+        groups: Sequence[Any] | None,
+        datasets: Sequence[Any] | None,
     ) -> CalibratedLogistic:
         y = np.asarray(y)
         self.classes_ = np.unique(y)

@@ -86,6 +86,16 @@ def test_names_topic_words_and_hand_words_are_left_out(learner):
     assert "the" not in terms and "must" not in terms  # stop words
 
 
+def test_everyday_news_words_are_left_out(learner):
+    from framing.lexmatch import stem
+
+    # the 300 most frequent content words of corpus/open (Wikinews, Kremlin transcripts)
+    assert len(learner.common) == 300 and {stem("make"), stem("political")} <= learner.common
+    assert stem("sleazy") not in learner.common
+    shipped = {stem(r["term"]) for r in load_table("loaded_learned").rows}
+    assert not shipped & learner.common
+
+
 def test_the_threshold_is_chosen_by_leaving_each_set_out(learner):
     min_z, scores = choose_min_z(learner)
     assert set(scores) == set(MIN_Z_CANDIDATES) and min_z in MIN_Z_CANDIDATES

@@ -24,20 +24,26 @@ Which words can enter (a rule, not a silent choice):
 - **not a topic word**: words whose stem is the stem of a word listed in
   ``loaded_learned_stop.tsv`` (reviewed by hand: words that only mark the subject of a set's
   news, such as "sanctions", "soldiers", "airlines", each with its reason) are left out;
+- **not everyday news vocabulary**: the ``COMMON_WORDS`` (300) most frequent content words (by
+  stem) of the open news corpora in ``corpus/open`` (Wikinews and Kremlin transcripts) are left
+  out: "make", "things", "political", "information" occur in any news text and cannot mark
+  one sentence as loaded, however their counts lean in the annotated sets;
 - **not already in the hand lexicon**: a word the hand lexicon (``loaded.tsv``) matches in any
   of its written forms, or whose stem is the stem of a one-word hand entry, keeps its hand
   entry (so a learned entry never competes with a hand one for a word);
 - **evidence from more than one set**: ``Z_w >= min_z`` and ``z_w > 0`` in at least
   ``MIN_SETS`` sets (or in every set when fewer are given).
 
-``min_z`` is chosen on the sets the lexicon is learned from, never on a set it is then
-evaluated on: :func:`choose_min_z` leaves each set out in turn, learns from the others with
-every candidate threshold, and keeps the threshold whose lexicon best ranks the left-out
-set's sentences (mean AUC of the weighted count of learned words).
+``min_z`` is chosen among ``MIN_Z_CANDIDATES`` (the z of two-sided 5%, 1% and 0.1% levels) on
+the sets the lexicon is learned from, never on a set it is then evaluated on:
+:func:`choose_min_z` leaves each set out in turn, learns from the others with every candidate
+threshold, and keeps the threshold whose lexicon best ranks the left-out set's sentences (mean
+AUC of the weighted count of learned words).
 
 Each entry keeps its provenance: ``provenance`` ``learned``, ``score`` the combined z-score,
 ``sources`` the sets it was learned from with their own z-scores. ``weight`` (used like a hand
-weight) is ``min(1, Z / WEIGHT_Z)``, rounded to 2 decimals. Entries match by stem, with the
+weight in the ``loaded`` analyzer's figures) is ``min(1, Z / WEIGHT_Z)`` with ``WEIGHT_Z`` = 8,
+rounded to 2 decimals: about 0.25-0.5, a hedge's to a mid-strength hand word's weight. Entries match by stem, with the
 most frequent written form as the term. Only words and numbers are written: no sentence of the
 sets is stored.
 """
@@ -72,8 +78,18 @@ PRIOR_MASS = 1000.0  # a0: total pseudo-count of the informative prior, per set
 MIN_SETS = 2  # a word must lean "loaded" in at least this many sets (all sets when fewer)
 MIN_COUNT = 3  # occurrences in loaded sentences, over all sets
 CAPITALISED_SHARE = 0.5  # capitalised in at least this share of non-initial occurrences: a name
-WEIGHT_Z = 4.0  # weight = min(1, Z / WEIGHT_Z)
-MIN_Z_CANDIDATES = (1.0, 1.5, 2.0, 2.5, 3.0)
+COMMON_WORDS = 300  # the most frequent content words of the open news corpora are left out
+BACKGROUND = Path("corpus/open")  # relative to the project root, where `make model` runs
+# weight = min(1, Z / WEIGHT_Z): a z-score says how sure the data are that a word leans "loaded",
+# not how strongly it loads a sentence, and the learned words' tie to loaded sentences is weak
+# per word; so z = 2 weighs 0.25 (a hedge's weight) and only z = 8 would weigh as much as the
+# hand lexicon's strongest labels.
+WEIGHT_Z = 8.0
+# Conventional two-sided significance levels (5%, 1%, 0.1%): a word must at least be more
+# often in loaded sentences than the prior explains at the 5% level. Lower thresholds ranked
+# held-out sets' sentences a little better (more coverage) but let in hundreds of common
+# words ("means", "share", "make") that would be highlighted in every article.
+MIN_Z_CANDIDATES = (1.96, 2.58, 3.29)
 CATEGORY = "learned"
 COLUMNS = ("term", "category", "weight", "match", "provenance", "score", "sources", "note")
 STOP_LIST = "loaded_learned_stop"
@@ -171,6 +187,26 @@ def _gazetteer_words() -> frozenset[str]:
     return frozenset(words)
 
 
+def common_stems(folder: Path = BACKGROUND, top: int = COMMON_WORDS) -> frozenset[str]:
+    """The stems of the ``top`` most frequent content words of the texts in ``folder``'s
+    ``*.jsonl`` files (field ``text``); empty when the folder is absent."""
+    import json
+
+    stem = _stemmer()
+    stop = _stop_words()
+    counts: Counter = Counter()
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                for match in TOKEN_RE.finditer(json.loads(line).get("text") or ""):
+                    word = normalise(match.group())
+                    if len(word) >= 3 and word.isalpha() and word not in stop:
+                        counts[stem(word)] += 1
+    return frozenset(key for key, _ in counts.most_common(top))
+
+
 def topic_stop_list() -> dict[str, str]:
     """The reviewed topic words (``loaded_learned_stop.tsv``): lower-cased word -> reason."""
     return {normalise(r["term"]): r["reason"] for r in load_table(STOP_LIST).rows}
@@ -204,7 +240,8 @@ class _Learner:
         self.counts = [_count(s, stop) for s in self.sets]
         self.excluded_words = _gazetteer_words()
         stem = _stemmer()
-        self.excluded_stems = frozenset(stem(word) for word in topic_stop_list())
+        self.common = common_stems()
+        self.excluded_stems = frozenset(stem(word) for word in topic_stop_list()) | self.common
         self.in_hand = _in_hand_lexicon(hand if hand is not None else load_table("loaded"))
 
     def learn(self, indices: Sequence[int], min_z: float) -> list[LearnedWord]:
@@ -281,6 +318,7 @@ class LearnedLexicon:
     min_z: float
     threshold_scores: dict[float, float]
     sets: tuple[str, ...]
+    common_words: int = 0  # how many common stems were left out by rule (0: no background corpus)
 
 
 def learn(sets: Sequence[LabelledSet], *, hand: Table | None = None, min_z: float | None = None) -> LearnedLexicon:
@@ -290,13 +328,18 @@ def learn(sets: Sequence[LabelledSet], *, hand: Table | None = None, min_z: floa
     if min_z is None:
         min_z, scores = choose_min_z(learner)
     words = learner.learn(range(len(sets)), min_z)
-    return LearnedLexicon(tuple(words), min_z, scores, tuple(s.name for s in sets))
+    return LearnedLexicon(tuple(words), min_z, scores, tuple(s.name for s in sets), len(learner.common))
 
 
 # -- the table ----------------------------------------------------------------------------
 
 
 def _source_line(lexicon: LearnedLexicon) -> str:
+    common = (
+        f"the {COMMON_WORDS} most frequent content words of {BACKGROUND.as_posix()}"
+        if lexicon.common_words
+        else f"(no common-word rule: {BACKGROUND.as_posix()} was not found)"
+    )
     tried = ", ".join(f"{z:g}: {auc:.3f}" for z, auc in sorted(lexicon.threshold_scores.items()))
     chosen = f"min_z {lexicon.min_z:g}" + (f" (chosen by leave-one-set-out AUC; {tried})" if tried else "")
     return (
@@ -304,8 +347,8 @@ def _source_line(lexicon: LearnedLexicon) -> str:
         f"annotated as loaded or neutral in: {', '.join(lexicon.sets)}. Weighted log-odds with an informative "
         f"Dirichlet prior (Monroe, Colaresi & Quinn 2008; prior mass {PRIOR_MASS:g}), per set, combined by "
         f"Stouffer's rule; {chosen}; z > 0 in at least {MIN_SETS} sets; content words only; names, gazetteer "
-        "words, the reviewed topic words of loaded_learned_stop.tsv and words of the hand lexicon left out. "
-        "Only words and scores are stored, no sentence of the sets."
+        f"words, the reviewed topic words of loaded_learned_stop.tsv, {common} and words of the hand lexicon "
+        "left out. Only words and scores are stored, no sentence of the sets."
     )
 
 

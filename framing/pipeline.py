@@ -30,7 +30,9 @@ class Resources:
     table of the same ``name`` (header ``# name:``) — adding entries, or replacing the categories
     it defines when ``replace_categories`` is true. ``model``: a path to a trained sentence
     classifier, or None for the shipped default; ``frames_model`` likewise for the frames
-    classifier (None: the shipped one, if any).
+    classifier (None: the shipped one, if any). ``tables``: tables to use as they are instead
+    of the shipped ones of those resource names (e.g. ``{"loaded": table}``: an evaluation that
+    learns the learned words again without the data it scores).
     """
 
     def __init__(
@@ -40,8 +42,10 @@ class Resources:
         replace_categories: bool = False,
         model: str | os.PathLike | None = None,
         frames_model: str | os.PathLike | None = None,
+        tables: Mapping[str, Table] | None = None,
     ) -> None:
         self.lexicon_files = tuple(Path(p) for p in lexicon_files)
+        self._given_tables = dict(tables or {})
         self.replace_categories = replace_categories
         self.model_path = Path(model) if model is not None else None
         self.frames_model_path = Path(frames_model) if frames_model is not None else None
@@ -55,7 +59,10 @@ class Resources:
         return self._memo[key]
 
     def table(self, name: str) -> Table:
-        """A shipped table merged with the user's tables of the same name."""
+        """A shipped table merged with the user's tables of the same name (or the table given
+        for ``name`` in ``tables``)."""
+        if name in self._given_tables:
+            return self._given_tables[name]
         return self.memo(f"table:{name}", lambda: self._merged(name))
 
     def _merged(self, name: str) -> Table:
@@ -120,6 +127,9 @@ class Resources:
             digest.update(str(path).encode())
             digest.update(Path(path).read_bytes())
         digest.update(str(self.replace_categories).encode())
+        for name, table in sorted(self._given_tables.items()):
+            digest.update(name.encode())
+            digest.update(repr((sorted(table.meta.items()), [sorted(r.items()) for r in table.rows])).encode())
         return digest.hexdigest()[:16]
 
 

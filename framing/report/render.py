@@ -19,7 +19,7 @@ from markupsafe import Markup
 from framing.report import aggregate as agg
 from framing.report import charts as ch
 from framing.report import events as ev
-from framing.report.highlight import Mark, highlight, highlight_html, legend_html, loaded_marks
+from framing.report.highlight import Mark, evidence_marks, highlight, highlight_html, legend_html, loaded_marks
 
 STYLE = importlib_resources.files("framing.report").joinpath("report.css").read_text(encoding="utf-8")
 
@@ -292,8 +292,8 @@ def _vader_version() -> str:
 
 
 def _marked_excerpt(record_text: str, item: Mapping[str, Any], spans: list[Mapping[str, Any]] | None = None,
-                    cue: tuple[int, int] | None = None) -> Markup:
-    marks: list[Mark] = loaded_marks(spans or [])
+                    cue: tuple[int, int] | None = None, extra: list[Mark] | None = None) -> Markup:
+    marks: list[Mark] = loaded_marks(spans or []) + list(extra or [])
     if cue is not None:
         marks.append(Mark(cue[0], cue[1], "verb-distancing", "distancing reporting verb"))
     return highlight(record_text, marks, int(item["start"]), int(item["end"]))
@@ -375,12 +375,13 @@ def render_html(comp: Comparison, *, title: str, max_appendix: int = 50, chart_t
         rows.append({"outlet": outlet, "n": int(values["n"]), "words": fmt(values["words"]),
                      "cells": [interval_text(values, f) for f in table_figures]})
     texts = {str(r.get("id")): r.get("text") for r in comp.records if isinstance(r.get("text"), str)}
+    record_of = {str(r.get("id")): r for r in comp.records if isinstance(r.get("text"), str)}
     evidence = []
     for outlet in list(outlets.index)[:MAX_EVIDENCE_OUTLETS]:
         ev = comp.evidence.get(outlet, {})
         sentences = [
-            {**s, "html": _marked_excerpt(texts[s["article"]], s, s["spans"])} for s in ev.get("sentences", [])
-            if s["article"] in texts
+            {**s, "html": _marked_excerpt(texts[s["article"]], s, s["spans"], extra=evidence_marks(record_of[s["article"]]))}
+            for s in ev.get("sentences", []) if s["article"] in texts
         ]
         verbs = [
             {**v, "html": _marked_excerpt(texts[v["article"]], v, cue=(v["cue_start"], v["cue_end"]))}

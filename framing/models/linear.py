@@ -120,7 +120,7 @@ class CalibratedLogistic(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        Cs: Sequence[float] = (0.125, 0.25, 0.5, 1.0),
+        Cs: Sequence[float] = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0),
         weightings: Sequence[str] = WEIGHTINGS,
         inner_folds: int = 3,
         max_iter: int = 5000,

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.batch import Store
+from framing.report import aggregate
 from framing.report.aggregate import (
     FigureTable,
     article_row,
@@ -128,7 +129,9 @@ def test_streamed_outlet_table_equals_the_in_memory_computation(varied_records, 
     assert (expected["loaded_score__low"] < expected["loaded_score__high"]).all()  # real intervals to compare
 
 
-def test_bootstrap_in_blocks_draws_and_averages_the_same_resamples_as_one_draw():
+@pytest.mark.parametrize("sequential_max", [4096, 0])  # summed article by article, or gathered
+def test_bootstrap_in_blocks_draws_and_averages_the_same_resamples_as_one_draw(sequential_max, monkeypatch):
+    monkeypatch.setattr(aggregate, "SEQUENTIAL_MAX", sequential_max)
     rng = np.random.default_rng(5)
     values = rng.normal(size=(37, 6))
     values[rng.random(values.shape) < 0.25] = np.nan
@@ -144,7 +147,7 @@ def test_bootstrap_in_blocks_draws_and_averages_the_same_resamples_as_one_draw()
         column = means[:, j][~np.isnan(means[:, j])]
         assert (whole[0][j], whole[1][j]) == pytest.approx(tuple(np.percentile(column, [2.5, 97.5])), rel=1e-12)
     assert np.isnan(whole[0][5]) and np.isnan(whole[1][5])
-    for block in (37 * 12, 100, 12):  # one resample per block; then the articles of one resample in blocks
+    for block in (37 * 12, 100, 12):  # a few resamples per block; one; then a resample's articles in blocks
         low, high = bootstrap_interval(values, n_boot=300, rng=np.random.default_rng(9), block=block)
         np.testing.assert_allclose(low, whole[0], rtol=1e-12)
         np.testing.assert_allclose(high, whole[1], rtol=1e-12)

@@ -441,8 +441,12 @@ def bootstrap_interval(
 
     NaN (an undefined figure in an article) is left out of each resample's mean; a figure with
     fewer than two defined articles gets no interval. The resamples are drawn from ``rng`` in
-    the same order as one ``rng.integers(0, n, size=(n_boot, n))`` call would draw them, but
-    gathered ``block`` values at a time, so memory does not grow with ``n_boot × n``.
+    the same order as one ``rng.integers(0, n, size=(n_boot, n))`` call would draw them, and
+    each resample's sum is accumulated article by article in draw order (gathered when an
+    outlet has more than ``SEQUENTIAL_MAX`` articles), so memory holds about ``block`` values
+    at a time instead of n_boot × n × figures. The intervals equal those of gathering the
+    whole n_boot × n × figures array at once up to the rounding of the sums (numpy may add
+    such an array in another order).
     """
     values = np.asarray(values, dtype=float)
     if values.ndim == 1:
@@ -456,27 +460,44 @@ def bootstrap_interval(
     # Sums and counts of the defined values, gathered together: [values with NaN as 0 | defined].
     stacked = np.concatenate([np.where(defined, values, 0.0), defined.astype(float)], axis=1)
     means = np.empty((n_boot, width))
-    rows = max(1, min(n_boot, block // (n * 2 * width)))
+    if n <= SEQUENTIAL_MAX:  # summed one article at a time: resamples × figures, and their indices, per block
+        rows = max(1, min(n_boot, block // (2 * width), block // (8 * n)))
+    else:  # gathered: resamples × articles × figures per block
+        rows = max(1, min(n_boot, block // (n * 2 * width)))
     for first in range(0, n_boot, rows):
         count = min(rows, n_boot - first)
         index = rng.integers(0, n, size=(count, n))
-        if count * n * 2 * width <= block:
-            summed = stacked[index].sum(axis=1)
-        else:  # one resample of a very large outlet: its articles in blocks
-            step = max(1, block // (2 * width))
-            summed = np.zeros((count, 2 * width))
-            for start in range(0, n, step):
-                summed += stacked[index[:, start : start + step]].sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means[first : first + count] = summed[:, :width] / summed[:, width:]
+        means[first : first + count] = _resampled_means(stacked, index, width, block)
     alpha = (1.0 - level) / 2.0
-    for j in range(width):
-        if np.count_nonzero(defined[:, j]) < 2:
-            continue
+    interval = np.flatnonzero(np.count_nonzero(defined, axis=0) >= 2)
+    complete = interval[~np.isnan(means[:, interval]).any(axis=0)]
+    if complete.size:  # one call for the figures no resample left undefined
+        low[complete], high[complete] = np.percentile(means[:, complete], [100 * alpha, 100 * (1 - alpha)], axis=0)
+    for j in np.setdiff1d(interval, complete):
         column = means[:, j]
         column = column[~np.isnan(column)]
         low[j], high[j] = np.percentile(column, [100 * alpha, 100 * (1 - alpha)])
     return low, high
+
+
+SEQUENTIAL_MAX = 4096  # outlets up to this many articles: resample sums accumulated article by article
+
+
+def _resampled_means(stacked: np.ndarray, index: np.ndarray, width: int, block: int) -> np.ndarray:
+    count, n = index.shape
+    if n <= SEQUENTIAL_MAX:
+        summed = stacked[index[:, 0]]
+        for k in range(1, n):
+            summed += stacked[index[:, k]]
+    elif count * n * 2 * width <= block:
+        summed = stacked[index].sum(axis=1)
+    else:  # one resample of a very large outlet: its articles in blocks
+        step = max(1, block // (2 * width))
+        summed = np.zeros((count, 2 * width))
+        for start in range(0, n, step):
+            summed += stacked[index[:, start : start + step]].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return summed[:, :width] / summed[:, width:]
 
 
 def outlet_row(outlet: str, words: np.ndarray, values: np.ndarray, figures: list[str], *, n_boot: int, seed: int

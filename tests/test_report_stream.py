@@ -169,7 +169,7 @@ def test_figure_table_on_disk_holds_the_article_table(tmp_path_factory, records,
     shuffled = list(records)
     shuffler.shuffle(shuffled)
     expected = article_table(shuffled)  # articles sharing an id stay in input order, in both
-    with FigureTable(tmp_path_factory.mktemp("table")) as table:
+    with FigureTable() as table:
         for rec in shuffled:
             table.add(article_row(rec))
         table.finish()
@@ -185,7 +185,7 @@ def test_articles_csv_is_written_as_pandas_writes_the_article_table(varied_recor
     with_missing = copy.deepcopy(varied_records[:6])
     with_missing[2]["words"] = None  # words become a float column, as in pandas
     for records in (varied_records, with_missing):
-        with FigureTable(tmp_path) as table:
+        with FigureTable() as table:
             for rec in records:
                 table.add(article_row(rec))
             table.write_csv(tmp_path / "articles.csv")

@@ -22,7 +22,7 @@ Decisions (also printed in the report's methods section):
   analyzer) and left out of the outlet's means, so an outlet's shares sum to 1 like an article's.
 
 Memory: ``FigureTable`` keeps one row per article (its id columns and a vector of its figures)
-in a temporary SQLite file, and ``Breakdowns`` keeps pooled counts per outlet, so aggregating a
+in a temporary SQLite database on disk, and ``Breakdowns`` keeps pooled counts per outlet, so aggregating a
 stream of records holds no record after it was read. The bootstrap holds one outlet's figures
 at a time (articles × figures × 16 bytes) and resamples them in blocks of ``BOOTSTRAP_BLOCK``
 values.
@@ -37,7 +37,6 @@ import math
 import os
 import re
 import sqlite3
-import tempfile
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -294,15 +293,16 @@ class FigureTable:
     ``finish()`` fixes the figure columns (``figures``, ordered as ``article_table`` orders
     them); then ``groups()`` yields one outlet's articles at a time in (outlet, id) order,
     ``write_csv`` writes articles.csv and ``frame()`` gives the DataFrame of ``article_table``.
-    The file lives in ``directory`` (default: the system's temporary directory) until
-    ``close()``.
+    The database is SQLite's private temporary one: a file in SQLite's temporary directory
+    (``SQLITE_TMPDIR``, ``TMPDIR``, else /var/tmp), unlinked as soon as it is opened, so it
+    goes away with the connection (``close()``) or the process, however that ends; SQLite keeps
+    only its page cache (a few MB) in memory.
     """
 
     BATCH = 512
 
-    def __init__(self, directory: str | os.PathLike | None = None) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="framing-report-", dir=directory)
-        self.db = sqlite3.connect(os.path.join(self._tmp.name, "articles.sqlite"))
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("")
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute(
@@ -419,7 +419,6 @@ class FigureTable:
 
     def close(self) -> None:
         self.db.close()
-        self._tmp.cleanup()
 
     def __enter__(self) -> FigureTable:  # noqa: PYI034 (typing.Self needs 3.11; we support 3.10)
         return self

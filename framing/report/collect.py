@@ -12,7 +12,6 @@ limits, not on the number of articles.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,13 +118,12 @@ def round_robin(queues: Iterable[Sequence[Any]], limit: int) -> list[Any]:
     return chosen
 
 
-def collect(source: Any, *, n_boot: int = 2000, seed: int = 0, max_appendix: int = 50,
-            workdir: str | os.PathLike | None = None) -> Collected:
+def collect(source: Any, *, n_boot: int = 2000, seed: int = 0, max_appendix: int = 50) -> Collected:
     """Read ``source`` (a path, paths, ``Records`` or records: see ``inputs.records_of``) once
     and aggregate it. The articles shown in full are ``max_appendix`` articles taken in turn
     from each outlet (most articles first), each outlet's in id order."""
     records = records_of(source)
-    table = FigureTable(workdir)
+    table = FigureTable()
     try:
         return _collect(records, table, n_boot=n_boot, seed=seed, max_appendix=max_appendix)
     except BaseException:

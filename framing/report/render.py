@@ -128,7 +128,7 @@ class ReportPaths:
 @dataclass
 class Comparison(Collected):
     """Everything the renderers need: the aggregates (``collect``) and the charts drawn from
-    them. ``close()`` removes the article table's temporary file."""
+    them. ``close()`` drops the article table (a temporary database)."""
 
     charts: list[ch.Chart] = field(default_factory=list)
     missing_charts: list[tuple[str, str]] = field(default_factory=list)
@@ -136,8 +136,8 @@ class Comparison(Collected):
 
     @classmethod
     def build(cls, source: Any, *, n_boot: int = 2000, seed: int = 0, top: int = ch.TOP_OUTLETS,
-              max_appendix: int = 50, workdir: str | os.PathLike | None = None) -> Comparison:
-        collected = collect(source, n_boot=n_boot, seed=seed, max_appendix=max_appendix, workdir=workdir)
+              max_appendix: int = 50) -> Comparison:
+        collected = collect(source, n_boot=n_boot, seed=seed, max_appendix=max_appendix)
         self = cls(**{f.name: getattr(collected, f.name) for f in fields(Collected)})
         try:
             self._make_charts(top)

@@ -9,7 +9,8 @@ once with all analyzers (`framing score`, kept in ``--pool`` when given, so late
 A store of N articles is synthesised from these real records: each is a scored record drawn at
 random (seeded) with a new id, title, date and outlet (outlets get uneven shares, the largest
 about 4 times the smallest). The report then runs on the store in a fresh process
-(`python -m framing report STORE -o DIR --quiet`); the figures are its wall time and its peak
+(`python -m framing report STORE -o DIR --quiet`); the figures are its wall time, its CPU time
+(user + system: on a shared machine the wall time also counts other jobs' turns) and its peak
 RSS (``ru_maxrss`` of that process from ``wait4``).
 
 Long articles: one record of about 125 KB, 250 KB, 500 KB and 1 MB is built by repeating a
@@ -72,8 +73,8 @@ def build_store(path: Path, pool: list[dict[str, Any]], n: int, outlets: int, se
     return path.stat().st_size / 1e6
 
 
-def run_report(inputs: list[Path], out: Path) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of `framing report` in a fresh process."""
+def run_report(inputs: list[Path], out: Path) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of `framing report` in a fresh process."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "framing", "report", *map(str, inputs), "-o", str(out),
                                 "--quiet"], cwd=ROOT)
@@ -82,7 +83,7 @@ def run_report(inputs: list[Path], out: Path) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 3):
         raise SystemExit(f"framing report failed with exit code {process.returncode}")
-    return elapsed, usage.ru_maxrss / 1024  # kilobytes on Linux
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: kilobytes on Linux
 
 
 def shifted(value: Any, offset: int) -> Any:
@@ -122,17 +123,18 @@ def repeated(record: dict[str, Any], copies: int) -> dict[str, Any]:
 def long_articles(pool: list[dict[str, Any]], work: Path) -> None:
     base = max((r for r in pool if r.get("text") and len(r["text"]) < 20_000), key=lambda r: len(r["text"]))
     print(f"\nOne long article (copies of {base['id']}, {len(base['text']):,} characters), report in a fresh process:")
-    print("| characters | sentences | loaded spans | s | peak RSS MB |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| characters | sentences | loaded spans | wall s | CPU s | peak RSS MB |")
+    print("|---:|---:|---:|---:|---:|---:|")
     for target in (125_000, 250_000, 500_000, 1_000_000):
         copies = max(1, round(target / (len(base["text"]) + 2)))
         record = repeated(base, copies)
         path = work / f"long-{copies}.jsonl"
         path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-        seconds, rss = run_report([path], work / f"long-{copies}")
+        seconds, cpu, rss = run_report([path], work / f"long-{copies}")
         sentences = len((record.get("sentiment") or {}).get("sentences") or ())
         spans = len((record.get("loaded") or {}).get("spans") or ())
-        print(f"| {len(record['text']):,} | {sentences:,} | {spans:,} | {seconds:.1f} | {rss:.0f} |", flush=True)
+        print(f"| {len(record['text']):,} | {sentences:,} | {spans:,} | {seconds:.1f} | {cpu:.1f} | {rss:.0f} |",
+              flush=True)
 
 
 def main() -> None:
@@ -143,22 +145,24 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="workers for scoring the pool")
     parser.add_argument("--long-only", action="store_true", help="only the long-article timings")
     parser.add_argument("--no-long", action="store_true", help="skip the long-article timings")
+    parser.add_argument("--store", type=Path, help="with one size: keep the synthesised store here (reused if present)")
     args = parser.parse_args()
     pool = pool_records(args.pool, args.workers)
     print(f"pool: {len(pool)} scored articles, mean record {sum(len(json.dumps(r)) for r in pool) / len(pool) / 1e3:.0f} KB")
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
         work = Path(tmp)
         if not args.long_only:
-            print("| articles | outlets | store MB | report s | peak RSS MB |")
-            print("|---:|---:|---:|---:|---:|")
+            print("| articles | outlets | store MB | wall s | CPU s | peak RSS MB |")
+            print("|---:|---:|---:|---:|---:|---:|")
             peaks = []
             for n in args.sizes:
-                store = work / f"store-{n}.db"
-                megabytes = build_store(store, pool, n, args.outlets)
-                seconds, rss = run_report([store], work / f"report-{n}")
+                store = args.store if args.store and len(args.sizes) == 1 else work / f"store-{n}.db"
+                megabytes = store.stat().st_size / 1e6 if store.exists() else build_store(store, pool, n, args.outlets)
+                seconds, cpu, rss = run_report([store], work / f"report-{n}")
                 peaks.append(rss)
-                print(f"| {n:,} | {args.outlets} | {megabytes:.0f} | {seconds:.1f} | {rss:.0f} |", flush=True)
-                store.unlink()
+                print(f"| {n:,} | {args.outlets} | {megabytes:.0f} | {seconds:.1f} | {cpu:.1f} | {rss:.0f} |", flush=True)
+                if store.parent == work:
+                    store.unlink()
             if len(peaks) > 1:
                 print(f"peak RSS at {args.sizes[-1]:,} / at {args.sizes[0]:,}: {peaks[-1] / peaks[0]:.2f}x")
         if not args.no_long:

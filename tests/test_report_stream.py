@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.batch import Store
+from framing.cli import main
 from framing.report import aggregate
 from framing.report.aggregate import (
     FigureTable,
@@ -34,7 +35,7 @@ from framing.report.collect import collect
 from framing.report.events import EventCandidates, same_event_pairs
 from framing.report.evidence import SpanIndex, loaded_sentences, outlet_evidence
 
-from .conftest import annotated_record, record
+from .conftest import SEED_IDS, annotated_record, record, seed_text
 
 # --------------------------------------------------------------------------- the reference
 
@@ -314,3 +315,19 @@ def test_span_index_finds_the_spans_inside_a_range(raw, start, end):
     expected = [s for s in spans if s["start"] >= start and s["end"] <= end]
     assert SpanIndex(spans).within(start, end) == expected
 
+
+
+def test_a_report_from_parquet_scores_has_the_figures_of_the_jsonl_report(tmp_path):
+    pytest.importorskip("pyarrow")
+    corpus = tmp_path / "corpus.jsonl"
+    rows = [{"id": f"p{i}", "outlet": ["Outlet A", "Outlet B"][i % 2], "title": f"T{i}", "url": f"https://x.org/{i}",
+             "text": seed_text(sid)[:3000]} for i, sid in enumerate(SEED_IDS)]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for suffix in ("jsonl", "parquet"):
+        assert main(["score", str(corpus), "-o", str(tmp_path / f"scores.{suffix}"), "--quiet", "--workers", "1"]) == 0
+        assert main(["report", str(tmp_path / f"scores.{suffix}"), "-o", str(tmp_path / suffix), "--quiet"]) == 0
+    for table in ("outlets.csv", "articles.csv"):
+        assert (tmp_path / "parquet" / table).read_text() == (tmp_path / "jsonl" / table).read_text()
+    page = (tmp_path / "parquet" / "report.html").read_text(encoding="utf-8")
+    assert "Outlet A" in page and 'href="https://x.org/0"' in page  # metadata kept; no text to highlight
+    assert "Text not in the scores" in page

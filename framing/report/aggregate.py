@@ -456,17 +456,25 @@ def bootstrap_interval(
     if n < 2 or width == 0:
         return low, high
     defined = ~np.isnan(values)
-    # Sums and counts of the defined values, gathered together: [values with NaN as 0 | defined].
-    stacked = np.concatenate([np.where(defined, values, 0.0), defined.astype(float)], axis=1)
+    # Sums of the defined values and, for figures undefined in some article, counts of them,
+    # gathered together: [values with NaN as 0 | defined (partial figures only)]. A figure
+    # defined in every article has n values in every resample.
+    partial = ~defined.all(axis=0)
+    stacked = np.concatenate([np.where(defined, values, 0.0), defined[:, partial].astype(float)], axis=1)
+    counts = np.full(width, float(n))
     means = np.empty((n_boot, width))
+    columns = stacked.shape[1]
     if n <= SEQUENTIAL_MAX:  # summed one article at a time: resamples × figures, and their indices, per block
-        rows = max(1, min(n_boot, block // (2 * width), block // (8 * n)))
+        rows = max(1, min(n_boot, block // columns, block // (8 * n)))
     else:  # gathered: resamples × articles × figures per block
-        rows = max(1, min(n_boot, block // (n * 2 * width)))
+        rows = max(1, min(n_boot, block // (n * columns)))
     for first in range(0, n_boot, rows):
         count = min(rows, n_boot - first)
-        index = rng.integers(0, n, size=(count, n))
-        means[first : first + count] = _resampled_means(stacked, index, width, block)
+        summed = _resampled_sums(stacked, rng.integers(0, n, size=(count, n)), block)
+        divisors = np.tile(counts, (count, 1))
+        divisors[:, partial] = summed[:, width:]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[first : first + count] = summed[:, :width] / divisors
     alpha = (1.0 - level) / 2.0
     interval = np.flatnonzero(np.count_nonzero(defined, axis=0) >= 2)
     complete = interval[~np.isnan(means[:, interval]).any(axis=0)]
@@ -482,21 +490,20 @@ def bootstrap_interval(
 SEQUENTIAL_MAX = 4096  # outlets up to this many articles: resample sums accumulated article by article
 
 
-def _resampled_means(stacked: np.ndarray, index: np.ndarray, width: int, block: int) -> np.ndarray:
+def _resampled_sums(stacked: np.ndarray, index: np.ndarray, block: int) -> np.ndarray:
     count, n = index.shape
     if n <= SEQUENTIAL_MAX:
         summed = stacked[index[:, 0]]
         for k in range(1, n):
             summed += stacked[index[:, k]]
-    elif count * n * 2 * width <= block:
-        summed = stacked[index].sum(axis=1)
-    else:  # one resample of a very large outlet: its articles in blocks
-        step = max(1, block // (2 * width))
-        summed = np.zeros((count, 2 * width))
-        for start in range(0, n, step):
-            summed += stacked[index[:, start : start + step]].sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return summed[:, :width] / summed[:, width:]
+        return summed
+    if count * n * stacked.shape[1] <= block:
+        return stacked[index].sum(axis=1)
+    step = max(1, block // stacked.shape[1])  # one resample of a very large outlet: its articles in blocks
+    summed = np.zeros((count, stacked.shape[1]))
+    for start in range(0, n, step):
+        summed += stacked[index[:, start : start + step]].sum(axis=1)
+    return summed
 
 
 def outlet_row(outlet: str, words: np.ndarray, values: np.ndarray, figures: list[str], *, n_boot: int, seed: int

@@ -53,7 +53,7 @@ class TopK:
 
     def add(self, key: Any, item: Any) -> None:
         self.items.append((key, item))
-        if len(self.items) >= 2 * self.k + 16:
+        if len(self.items) >= 2 * self.k:  # at most 2k items held: sorting k of them every k additions
             self._prune()
 
     def _prune(self) -> None:

@@ -181,7 +181,7 @@ class StoryIndex:
         self.outlets: list[str] = []
         self.titles: list[str] = []
         self.dates: list[str] = []
-        self._bags: list[tuple[np.ndarray, np.ndarray]] = [[], [], []]  # title, lead, body: (term ids, counts)
+        self._bags: list[list[tuple[np.ndarray, np.ndarray]]] = [[], [], []]  # title, lead, body: (term ids, counts)
         self._seen: set[str] = set()
         self._stop = _stop_words()
 

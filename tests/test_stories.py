@@ -246,3 +246,48 @@ def test_leaving_common_terms_out_of_the_search_keeps_the_exact_similarities(mon
     pruned = index.neighbour_graph(vectors, settings).toarray()
     assert 0 < np.count_nonzero(pruned) < np.count_nonzero(full)  # ... so pairs sharing only those are missed,
     assert pruned[pruned > 0] == pytest.approx(exact[pruned > 0], abs=1e-6)  # and the found ones are exact
+
+
+# --------------------------------------------------------------------------- the make eval section
+
+
+def test_pair_scores_and_purity_count_cross_outlet_pairs_only():
+    from framing.evaluation.stories import PairScores, cross_outlet_pairs, purity
+
+    outlets = ["A", "B", "A", "C"]
+    events = ["e1", "e1", "e1", "e2"]
+    found = ["s1", "s1", "s2", "s2"]
+    assert cross_outlet_pairs(outlets, events) == {(0, 1), (1, 2)}  # (0, 2): same outlet, not counted
+    assert cross_outlet_pairs(outlets, found) == {(0, 1), (2, 3)}
+    scores = PairScores.of(cross_outlet_pairs(outlets, events), cross_outlet_pairs(outlets, found))
+    assert (scores.precision, scores.recall, scores.f1) == (0.5, 0.5, 0.5)
+    assert purity(events, found) == 3 / 4  # s1 pure; s2 one of two
+
+
+def test_the_eval_section_runs_on_eval_data_laid_out_like_lim(tmp_path):
+    """Eval-data files in the Lim layout, made from the texts written for these tests."""
+    from framing.evaluation.harness import run
+
+    root = tmp_path / "eval-data"
+    (root / "loaded").mkdir(parents=True)
+    with open(root / "loaded/lim2020-articles.jsonl", "w", encoding="utf-8") as articles, \
+            open(root / "loaded/lim2020-biased-sentences.jsonl", "w", encoding="utf-8") as sentences:
+        for a in story_articles():
+            articles.write(json.dumps({"article": a["id"], "event": a["event"], "outlet": a["metadata"]["outlet"],
+                                       "title": a["metadata"]["title"]}) + "\n")
+            parts = [p + "." for p in a["text"].split(". ")]
+            for position, text in reversed(list(enumerate(parts))):  # out of order: rebuilt by position
+                sentences.write(json.dumps({"article": a["id"], "position": position, "text": text}) + "\n")
+    from framing.evaluation.harness import EvalData
+
+    data = EvalData(root)
+    figures = run(data, ["stories"])
+    dev = [f for f in figures if f.dataset.startswith("Lim 2020") and "dev" in f.dataset]
+    assert [f.metric for f in dev] == ["cross-outlet pair F1", "cluster purity"]
+    assert dev[0].ours == 1.0 and dev[1].ours == 1.0 and "(9/9 predicted, 9 gold)" in dev[0].note
+    assert dev[0].baselines[0][0].startswith("events.py pairing")
+    held = [f for f in figures if "held out" in f.dataset]
+    assert held and held[0].metric == "cross-outlet pair F1" and 0.0 <= held[0].ours <= 1.0
+    own = [f for f in figures if f.dataset.startswith("in-house Wikinews")]
+    assert own and 0.0 < own[0].ours <= 1.0  # the repository's own hand labels need no eval data
+    assert any("ukraine" in line for line in data.skipped)

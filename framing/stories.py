@@ -64,6 +64,11 @@ MAX_CHUNK = 1024  # rows of one chunk at most
 # least, and without them the search costs at most SEARCH_MAX_DF × the corpus's word count.
 SEARCH_MAX_DF = 1000
 PAIR_BATCH = 20_000  # neighbour pairs whose exact similarity is computed at once
+# A story of at least COHESION_MIN_SIZE articles must have a mean cosine of its articles to their
+# centroid of at least MIN_COHESION; a looser one is a chain, split with the threshold raised.
+COHESION_MIN_SIZE = 3
+MIN_COHESION = 0.45
+COHESION_STEP = 0.05
 
 STORY_COLUMNS = ("story", "n_articles", "n_outlets", "outlets", "article_ids", "first_date", "last_date",
                  "top_terms", "titles")
@@ -350,7 +355,10 @@ class StoryIndex:
         vectors = self.vectors()
         graph = self.neighbour_graph(vectors, settings)
         links = graph.minimum(graph.T) if mutual else graph.maximum(graph.T)
-        _, labels = connected_components(links, directed=False)
+        dated = np.array([date_range(d) is not None for d in self.dates]) if window_days is not None \
+            else np.zeros(n, dtype=bool)
+        links = sparse.coo_matrix(_undated_attached(links, dated))
+        labels = _cohesive_components(links, vectors, settings.threshold)
         return self._stories(labels, vectors, settings, top_terms)
 
     def _stories(self, labels: np.ndarray, vectors: sparse.csr_matrix, settings: StorySettings,
@@ -397,6 +405,59 @@ class StoryIndex:
             articles = articles.sort_values(["story", "date", "id"], kind="mergesort").reset_index(drop=True)
         stories = pd.DataFrame(story_rows, columns=list(STORY_COLUMNS))
         return Stories(articles, stories, settings, (self.title_weight, self.lead_weight))
+
+
+def _undated_attached(links: sparse.spmatrix, dated: np.ndarray) -> sparse.csr_matrix:
+    """The links, except that a group of linked undated articles keeps only its strongest link to
+    a dated article: undated articles are compared with all, and would otherwise chain stories
+    of different dates into one."""
+    if dated.all() or not dated.any():
+        return sparse.csr_matrix(links)
+    coo = sparse.coo_matrix(links)
+    same = dated[coo.row] == dated[coo.col]
+    inner = sparse.coo_matrix((coo.data[same], (coo.row[same], coo.col[same])), shape=links.shape)
+    _, groups = connected_components(inner, directed=False)
+    cross = np.flatnonzero(~dated[coo.row] & dated[coo.col])  # from an undated article to a dated one
+    best: dict[int, int] = {}
+    for edge in cross[np.lexsort((coo.col[cross], coo.row[cross], -coo.data[cross]))]:  # strongest first
+        best.setdefault(int(groups[coo.row[edge]]), int(edge))
+    keep = np.flatnonzero(same).tolist() + sorted(best.values())
+    rows, cols, data = coo.row[keep], coo.col[keep], coo.data[keep]
+    return sparse.csr_matrix((np.concatenate([data, data]), (np.concatenate([rows, cols]), np.concatenate([cols, rows]))),
+                             shape=links.shape)
+
+
+def _cohesive_components(links: sparse.coo_matrix, vectors: sparse.csr_matrix, threshold: float) -> np.ndarray:
+    """Connected components of the links; a component of COHESION_MIN_SIZE articles or more whose
+    articles lie, on average, at cosine < MIN_COHESION from its centroid (a chain of articles
+    each like the next, not one story) is split again with its weaker links dropped, the
+    threshold raised by COHESION_STEP at a time."""
+    n = vectors.shape[0]
+    labels = np.zeros(n, dtype=np.int64)
+    pending = [(np.arange(n), links, threshold)]
+    next_label = 0
+    while pending:
+        nodes, graph, level = pending.pop()
+        _, parts = connected_components(graph, directed=False)
+        for part in range(parts.max() + 1 if len(parts) else 0):
+            members = nodes[parts == part]
+            if len(members) < COHESION_MIN_SIZE or level >= 1.0 or _cohesion(vectors[members]) >= MIN_COHESION:
+                labels[members] = next_label
+                next_label += 1
+                continue
+            local = parts == part
+            sub = sparse.coo_matrix(sparse.csr_matrix(graph)[local][:, local])
+            stronger = sub.data >= level + COHESION_STEP
+            pending.append((members, sparse.coo_matrix((sub.data[stronger], (sub.row[stronger], sub.col[stronger])),
+                                                       shape=sub.shape), level + COHESION_STEP))
+    return labels
+
+
+def _cohesion(rows: sparse.csr_matrix) -> float:
+    """Mean cosine of the articles to their centroid."""
+    centroid = sparse.csr_matrix(np.ones((1, rows.shape[0]), dtype=np.float32)) @ rows
+    norm = float(np.sqrt(centroid.multiply(centroid).sum()))
+    return float((rows @ centroid.T).toarray().mean() / norm) if norm else 0.0
 
 
 def find_stories(items: Iterable[Any], *, threshold: float = THRESHOLD, window_days: int | None = WINDOW_DAYS,

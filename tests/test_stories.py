@@ -291,3 +291,44 @@ def test_the_eval_section_runs_on_eval_data_laid_out_like_lim(tmp_path):
     own = [f for f in figures if f.dataset.startswith("in-house Wikinews")]
     assert own and 0.0 < own[0].ours <= 1.0  # the repository's own hand labels need no eval data
     assert any("ukraine" in line for line in data.skipped)
+
+
+def test_a_chain_of_articles_each_like_the_next_is_split_and_never_joins_its_ends(monkeypatch):
+    """Sixteen texts written for the test from invented words: each has words of its own and
+    shares a third of its words with the one before and a third with the one after, so
+    neighbours link them one after the other although the first and last share nothing."""
+    from framing.stories import MIN_COHESION, _cohesion
+
+    def block(stem: str) -> str:
+        return " ".join(f"{stem}{k}" for k in "abcdefghijkl")
+
+    index = StoryIndex()
+    for i in range(16):
+        index.add(f"link{i:02d}", f"{block(f'shared{i}x')} {block(f'own{i}x')} {block(f'shared{i + 1}x')}",
+                  outlet=f"Outlet {i}")
+    vectors = index.vectors()
+    assert (vectors[0] @ vectors[1].T).toarray()[0, 0] > 0.25 and (vectors[0] @ vectors[15].T).nnz == 0
+    assert _cohesion(vectors) < MIN_COHESION  # the whole chain is not one story
+    found = index.cluster()
+    stories = groups(found)
+    assert all(not {"link00", "link15"} <= story for story in stories)
+    position = {aid: i for i, aid in enumerate(index.ids)}
+    for story in stories:
+        if len(story) >= 3:
+            assert _cohesion(vectors[[position[a] for a in story]]) >= MIN_COHESION
+    import framing.stories as stories_module
+
+    monkeypatch.setattr(stories_module, "MIN_COHESION", 0.0)  # without the cohesion rule: one chained story
+    assert groups(index.cluster()) == {frozenset(index.ids)}
+
+
+def test_an_undated_article_joins_one_dated_story_and_does_not_bridge_two():
+    articles = story_articles() + [later_rates()]
+    (first,) = [a for a in articles if a["id"] == "rates-daily"]
+    bridge = {"id": "undated", "text": first["text"] + " " + later_rates()["text"],  # both decisions at once
+              "metadata": {"title": "", "outlet": "Evening Star", "date": ""}}
+    found = find_stories(articles + [bridge])
+    (later,) = [g for g in groups(found) if "rates-later" in g]
+    (earlier,) = [g for g in groups(found) if "rates-daily" in g]
+    assert later != earlier  # still two stories, six weeks apart
+    assert "undated" in later | earlier

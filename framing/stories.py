@@ -24,6 +24,10 @@ How (every number below is a keyword of :meth:`StoryIndex.cluster` or :class:`St
 3. **Stories.** Two articles are linked when each is among the other's neighbours (mutual
    neighbours, which keeps one very general article from joining unrelated stories); a story
    is a connected component of the links. An article without links is a story of its own.
+   Against chaining: a group of linked undated articles keeps only its strongest link to a
+   dated article, and a story of ``COHESION_MIN_SIZE`` articles or more whose articles lie on
+   average at cosine < ``MIN_COHESION`` from its centroid is cut again with the threshold
+   raised by ``COHESION_STEP`` at a time.
 
 The defaults (``THRESHOLD``, ``WINDOW_DAYS``...) were chosen on labelled events, see
 ``framing/evaluation/stories.py`` and ``docs/stories.md``: what was chosen on what, and the

@@ -314,15 +314,19 @@ class StoryIndex:
             block = (x[start:end] @ pool.T).toarray()
             chunk = np.arange(start, end)
             # same article, and pairs of dated articles further apart than the window, are not neighbours
-            block[candidates[None, :] == chunk[:, None]] = 0.0
-            both_dated = (lo[chunk][:, None] >= 0) & (lo[candidates][None, :] >= 0)
-            too_far = (lo[candidates][None, :] - hi[chunk][:, None] > window) | \
-                (lo[chunk][:, None] - hi[candidates][None, :] > window)
-            block[both_dated & too_far] = 0.0
+            at = np.minimum(np.searchsorted(candidates, chunk), len(candidates) - 1)  # candidates are sorted
+            itself = candidates[at] == chunk
+            block[np.flatnonzero(itself), at[itself]] = 0.0
+            chunk_lo, chunk_hi, cand_lo, cand_hi = lo[chunk], hi[chunk], lo[candidates], hi[candidates]
+            if start < dated and (cand_hi.max() - chunk_lo.min() > window or chunk_hi.max() - cand_lo[
+                    cand_lo >= 0].min() > window):  # some pairs of dated articles are further apart than the window
+                both_dated = (chunk_lo[:, None] >= 0) & (cand_lo[None, :] >= 0)
+                too_far = (cand_lo[None, :] - chunk_hi[:, None] > window) | (chunk_lo[:, None] - cand_hi[None, :] > window)
+                block[both_dated & too_far] = 0.0
             take = min(k, block.shape[1])
             if take:
-                top = np.argpartition(-block, take - 1, axis=1)[:, :take] if take < block.shape[1] else \
-                    np.broadcast_to(np.arange(block.shape[1]), (block.shape[0], block.shape[1]))
+                top = np.argpartition(block, block.shape[1] - take, axis=1)[:, -take:] if take < block.shape[1] \
+                    else np.broadcast_to(np.arange(block.shape[1]), (block.shape[0], block.shape[1]))
                 scores = np.take_along_axis(block, top, axis=1)
                 keep = scores >= (settings.threshold if common is None else 0.0)
                 keep &= scores > 0

@@ -18,6 +18,7 @@ from framing import analyzers as registry
 from framing.batch import ENGINES, BatchCounts, export_store, score_batch
 from framing.output import OUTPUT_FORMATS, open_writer, output_format_for
 from framing.scoring import ScoreOptions
+from framing.webpage import DEFAULT_HTML_MODE, HTML_MODES
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--frames-model", metavar="MODEL", help="a frames classifier trained with 'framing train --task frames'"
     )
+    _html_mode_argument(score)
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: CPU count)")
@@ -85,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--title", help="report title (default: 'Outlet comparison')")
     report.add_argument("--max-appendix", type=int, default=50, metavar="N", help="articles shown in full (default 50)")
     report.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    _html_mode_argument(report)
     report.set_defaults(run=_run_report)
 
     stories = commands.add_parser("stories", help="group articles into stories: the same event in different outlets")
@@ -149,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _html_mode_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--html-mode",
+        choices=HTML_MODES,
+        default=DEFAULT_HTML_MODE,
+        help="web pages (.html): precision drops doubtful blocks (default), recall keeps more of the page",
+    )
+
+
 def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--task",
@@ -205,6 +217,7 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
         replace_categories=args.replace_categories,
         model=args.model,
         frames_model=args.frames_model,
+        html_mode=args.html_mode,
     )
     options.check_models()
     if args.only_new and not args.store:
@@ -264,7 +277,8 @@ def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     def on_reject(reject: Any) -> None:
         stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
 
-    loaded = load_or_score(args.inputs, scores_out=out / "scores.jsonl", on_reject=on_reject)
+    loaded = load_or_score(args.inputs, options=ScoreOptions(html_mode=args.html_mode),
+                           scores_out=out / "scores.jsonl", on_reject=on_reject)
     if loaded.scored or loaded.rejects:
         with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
             for reject in loaded.rejects:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from framing.corpus import Record, Reject, read_inputs
 from framing.document import Document
 from framing.pipeline import ArticleResult, Resources, analyze
 from framing.spans import Diagnostic
+from framing.webpage import DEFAULT_HTML_MODE, HTML_MODES
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ class ScoreOptions:
     replace_categories: bool = False
     model: str | os.PathLike | None = None
     frames_model: str | os.PathLike | None = None
+    # How web pages are read (framing.webpage.HTML_MODES): it changes the text, not the analysis.
+    html_mode: str = DEFAULT_HTML_MODE
+
+    def __post_init__(self) -> None:
+        if self.html_mode not in HTML_MODES:
+            raise ValueError(f"unknown html_mode {self.html_mode!r}; available: {', '.join(HTML_MODES)}")
 
     def resources(self) -> Resources:
         return Resources(
@@ -80,7 +87,10 @@ def document_from_record(record: Record) -> Document:
 def score_record(record: Record, resources: Resources, analyzers: Sequence[str] | None) -> Scored:
     try:
         doc = document_from_record(record)
-        return Scored(result=analyze(doc, analyzers=analyzers, resources=resources))
+        result = analyze(doc, analyzers=analyzers, resources=resources)
+        if record.extraction:   # a web page: the cleaning record starts with what extraction dropped
+            result = replace(result, cleaning={"extraction": dict(record.extraction), **result.cleaning})
+        return Scored(result=result)
     except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
         return Scored(reject=Reject(record.id, record.origin, f"analysis failed: {type(error).__name__}: {error}"))
 
@@ -99,4 +109,5 @@ def score_records(
 
 def score_inputs(inputs: Iterable[str], options: ScoreOptions | None = None, *, stdin: Any = None) -> Iterator[Scored]:
     """Read and score files/directories/stdin, streaming."""
-    yield from score_records(read_inputs(inputs, stdin=stdin), options)
+    options = options or ScoreOptions()
+    yield from score_records(read_inputs(inputs, stdin=stdin, html_mode=options.html_mode), options)

@@ -32,8 +32,8 @@ from framing.report.aggregate import (
     outlet_table,
 )
 from framing.report.collect import collect
-from framing.report.events import EventCandidates, same_event_pairs
 from framing.report.evidence import SpanIndex, loaded_sentences, outlet_evidence
+from framing.report.stories import story_section
 
 from .conftest import SEED_IDS, annotated_record, record, seed_text
 
@@ -294,17 +294,17 @@ def test_frame_evidence_and_cued_counts_match_the_article_table(varied_records):
         collected.close()
 
 
-def test_event_candidates_pair_as_the_whole_list_does_and_drop_texts_past_the_cap(varied_records):
-    candidates = EventCandidates()
-    for rec in varied_records:
-        candidates.add(rec)
-    assert candidates.pairs() == same_event_pairs(varied_records)
-    assert candidates.pairs().pairs  # the copies of one seed in different outlets pair
-    capped = EventCandidates(max_articles=10)
-    for rec in varied_records:
-        capped.add(rec)
-    assert capped.kept == [] and capped.articles == 30
-    assert capped.pairs() == same_event_pairs(varied_records, max_articles=10)
+def test_streamed_story_section_equals_the_in_memory_one(varied_records, tmp_path):
+    write_jsonl(varied_records, tmp_path / "scores.jsonl")
+    collected = collect(tmp_path / "scores.jsonl", n_boot=200, seed=2)
+    try:
+        got = collected.story_section
+    finally:
+        collected.close()
+    expected = story_section(varied_records, article_table(varied_records), n_boot=200, seed=2)
+    pd.testing.assert_frame_equal(got.stories.stories, expected.stories.stories)
+    pd.testing.assert_frame_equal(got.effects, expected.effects, rtol=1e-12)
+    assert got.shown == expected.shown and len(got.stories.shared(2)) > 0  # copies in several outlets
 
 
 @settings(max_examples=200, deadline=None)

@@ -404,18 +404,24 @@ class FigureTable:
                 writer.writerow([cell(_text(rid)), cell(_text(outlet)), cell(_text(title)), cell(_text(date)), shown,
                                  *values])
 
-    def frame(self) -> pd.DataFrame:
-        """The article table as a DataFrame (what ``article_table`` gives for the same records)."""
+    def frame(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The article table as a DataFrame (what ``article_table`` gives for the same records),
+        or only ``columns`` of it."""
         self.finish()
-        rows = [(_text(rid), _text(outlet), _text(title), _text(date), words, self._vector(figures))
-                for outlet, rid, title, date, words, figures in self._rows()]
+        wanted = list(ID_COLUMNS) + self.figures if columns is None else list(columns)
+        figures = [f for f in self.figures if f in wanted]
+        positions = np.array([self.figures.index(f) for f in figures], dtype=int)
+        rows = [(_text(rid), _text(outlet), _text(title), _text(date), words, self._vector(vector)[positions])
+                for outlet, rid, title, date, words, vector in self._rows()]
         if not rows:
-            return pd.DataFrame(columns=list(ID_COLUMNS))
+            return pd.DataFrame(columns=[c for c in (*ID_COLUMNS, *figures) if c in wanted])
         table = pd.DataFrame([r[:4] for r in rows], columns=list(ID_COLUMNS[:4]))
         words = [w for *_, w, _ in rows]
         table["words"] = pd.Series(words, dtype="int64" if self.words_are_integers else "float64")
-        figures = pd.DataFrame(np.array([r[5] for r in rows], dtype=float), columns=self.figures)
-        return pd.concat([table, figures], axis=1)
+        values = pd.DataFrame(np.array([r[5] for r in rows], dtype=float).reshape(len(rows), len(figures)),
+                              columns=figures)
+        table = pd.concat([table, values], axis=1)
+        return table[[c for c in (*ID_COLUMNS, *figures) if c in wanted]]
 
     def close(self) -> None:
         self.db.close()

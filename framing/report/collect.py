@@ -3,11 +3,11 @@ never re-analyzes text.
 
 Nothing holds the records: each one read is added to the article table on disk
 (``FigureTable``), the pooled counts (``Breakdowns``), the evidence heaps (``OutletEvidence``,
-``FrameEvidence``), the same-event candidates (``EventCandidates``, bounded by their cap) and
-the provenance, then dropped. The articles shown in full are chosen from a few candidates per
+``FrameEvidence``), the story index (``stories.StoryCollector``: each article's bag of words
+and its most loaded sentence, which the clustering needs) and the provenance, then dropped. The articles shown in full are chosen from a few candidates per
 outlet kept by locator, and read again from the source at the end. Memory therefore depends on
 the number of outlets, the largest outlet (its figures, for the bootstrap) and the report's own
-limits, not on the number of articles.
+limits — and, for the stories, on the number of articles (a few KB each).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from framing.report import events as ev
+from framing.report import stories as rs
 from framing.report.aggregate import (
     FRAME_SCHEMES,
     Breakdowns,
@@ -55,7 +55,7 @@ class Collected:
     provenance: list[dict[str, str]]
     frames: dict[str, FrameTable]
     frame_evidence: dict[str, dict[str, Any]]
-    event_pairs: ev.EventPairs | None
+    story_section: rs.StorySection | None
     appendix: list[dict[str, Any]]  # the records shown in full, in the order shown
     appendix_figures: dict[str, dict[str, float]]  # their figures, by id
 
@@ -133,7 +133,7 @@ def collect(source: Any, *, n_boot: int = 2000, seed: int = 0, max_appendix: int
 
 def _collect(records: Any, table: FigureTable, *, n_boot: int, seed: int, max_appendix: int) -> Collected:
     breakdowns, evidence, frame_ev = Breakdowns(), OutletEvidence(), FrameEvidence("pfc")
-    events, provenance = ev.EventCandidates(), Provenance()
+    stories, provenance = rs.StoryCollector(), Provenance()
     analyzers: set[str] = set()
     candidates: dict[str, TopK] = {}  # per outlet: locators of its first articles by (id, input order)
     for seq, (locator, record) in enumerate(records.scan()):
@@ -141,7 +141,7 @@ def _collect(records: Any, table: FigureTable, *, n_boot: int, seed: int, max_ap
         breakdowns.add(record)
         evidence.add(record, seq)
         frame_ev.add(record, seq)
-        events.add(record)
+        stories.add(record)
         provenance.add(record)
         analyzers.update(k for k, v in record.items() if isinstance(v, Mapping))
         top = candidates.get(outlet_of(record))
@@ -161,6 +161,7 @@ def _collect(records: Any, table: FigureTable, *, n_boot: int, seed: int, max_ap
         verb_classes=breakdowns.verb_class_shares(), loaded_categories=breakdowns.loaded_category_rates(),
         evidence=evidence.result(), analyzers=sorted(analyzers - NOT_ANALYZERS), provenance=provenance.result(),
         frames=frames, frame_evidence=frame_ev.result(frames["pfc"]) if not frames["pfc"].empty else {},
-        event_pairs=events.pairs() if not frames["pfc"].empty else None,
+        story_section=stories.section(table.frame(["id", "outlet", *rs.effect_figures(table.figures)]),
+                                      n_boot=n_boot, seed=seed),
         appendix=appendix, appendix_figures=table.figures_of(str(r.get("id")) for r in appendix),
     )

@@ -24,8 +24,6 @@ about different events, and two reports of one event written in different words 
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from framing.report.aggregate import frames_of, outlet_of
+from framing.stories import body_text, full_date  # noqa: F401 (part of this module's interface)
 
 SIMILARITY_THRESHOLD = 0.30
 MAX_DAYS = 7
@@ -82,33 +81,6 @@ class EventPairs:
     closest_ids: tuple[str, ...] = ()  # the two articles of ``closest``
 
 
-def body_text(record: Mapping[str, Any]) -> str | None:
-    """The article's text with the removed chrome cut out (None when the text is absent)."""
-    text = record.get("text")
-    if not isinstance(text, str):
-        return None
-    removed = sorted(
-        (int(r["start"]), int(r["end"])) for r in (record.get("cleaning") or {}).get("removed") or ()
-        if isinstance(r, Mapping) and "start" in r and "end" in r
-    )
-    pieces, position = [], 0
-    for start, end in removed:
-        pieces.append(text[position:max(position, start)])
-        position = max(position, end)
-    pieces.append(text[position:])
-    return " ".join(pieces)
-
-
-def full_date(value: Any) -> dt.date | None:
-    match = re.match(r"(\d{4}-\d{2}-\d{2})(?:$|[T ])", str(value or "").strip())
-    if not match:
-        return None
-    try:
-        return dt.date.fromisoformat(match.group(1))
-    except ValueError:
-        return None
-
-
 def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
     """Cosine similarities of the texts' TF-IDF vectors (n × n; zeros without vocabulary)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -139,15 +111,6 @@ def _paired(record: Mapping[str, Any], scheme: str) -> PairedArticle:
     )
 
 
-def _skipped(articles: int, outlets: int, max_articles: int) -> str:
-    """Why no comparison is made ("" when it is)."""
-    if outlets < 2:
-        return "fewer than two outlets with article text"
-    if articles > max_articles:
-        return f"{articles:,} articles with text, more than the {max_articles:,} compared pairwise"
-    return ""
-
-
 def same_event_pairs(
     results: Iterable[Mapping[str, Any]], *, scheme: str = "pfc", threshold: float = SIMILARITY_THRESHOLD,
     max_days: int = MAX_DAYS, max_articles: int = MAX_ARTICLES, top_differences: int = TOP_DIFFERENCES,
@@ -156,9 +119,11 @@ def same_event_pairs(
     most similar first, each with the frames whose shares differ most between the two."""
     records = sorted((r for r in results if body_text(r) is not None), key=lambda r: str(r.get("id")))
     settings = {"scheme": scheme, "threshold": threshold, "max_days": max_days, "articles": len(records)}
-    skipped = _skipped(len(records), len({outlet_of(r) for r in records}), max_articles)
-    if skipped:
-        return EventPairs((), skipped=skipped, **settings)
+    if len({outlet_of(r) for r in records}) < 2:
+        return EventPairs((), skipped="fewer than two outlets with article text", **settings)
+    if len(records) > max_articles:
+        return EventPairs((), skipped=f"{len(records):,} articles with text, more than the {max_articles:,} "
+                                      "compared pairwise", **settings)
     similarity = similarity_matrix([body_text(r) for r in records])
     outlets = [outlet_of(r) for r in records]
     dates = [full_date((r.get("metadata") or {}).get("date")) for r in records]
@@ -180,41 +145,3 @@ def same_event_pairs(
     pairs.sort(key=lambda p: (-round(p.similarity, 12), p.a.id, p.b.id))
     return EventPairs(tuple(pairs), excluded_by_date=excluded, closest=closest, closest_ids=closest_ids,
                       **settings)
-
-
-class EventCandidates:
-    """What ``same_event_pairs`` compares, collected one record at a time without holding the
-    records: each article's body text and the few fields a pair shows, while there are at most
-    ``max_articles`` articles with text (beyond that the comparison is skipped, and nothing
-    more is kept). ``pairs()`` gives what ``same_event_pairs`` gives for the same records."""
-
-    def __init__(self, *, max_articles: int = MAX_ARTICLES) -> None:
-        self.max_articles = max_articles
-        self.kept: list[dict[str, Any]] = []
-        self.articles = 0
-        self.outlets: set[str] = set()
-
-    def add(self, record: Mapping[str, Any]) -> None:
-        text = body_text(record)
-        if text is None:
-            return
-        self.articles += 1
-        self.outlets.add(outlet_of(record))
-        if self.articles > self.max_articles:
-            self.kept = []
-            return
-        metadata = record.get("metadata") or {}
-        frames = {scheme: {"shares": (frames_of(record).get(scheme) or {}).get("shares"),
-                           "dominant": (frames_of(record).get(scheme) or {}).get("dominant")}
-                  for scheme in frames_of(record) if isinstance(frames_of(record).get(scheme), Mapping)}
-        self.kept.append({"id": record.get("id"), "text": text, "frames": frames,
-                          "metadata": {k: metadata.get(k) for k in ("outlet", "title", "date")}})
-
-    def pairs(self, *, scheme: str = "pfc", threshold: float = SIMILARITY_THRESHOLD, max_days: int = MAX_DAYS,
-              top_differences: int = TOP_DIFFERENCES) -> EventPairs:
-        skipped = _skipped(self.articles, len(self.outlets), self.max_articles)
-        if skipped:
-            return EventPairs((), scheme=scheme, threshold=threshold, max_days=max_days, articles=self.articles,
-                              skipped=skipped)
-        return same_event_pairs(self.kept, scheme=scheme, threshold=threshold, max_days=max_days,
-                                max_articles=self.max_articles, top_differences=top_differences)

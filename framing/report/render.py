@@ -29,6 +29,7 @@ from markupsafe import Markup
 from framing.output import csv_safe
 from framing.report import aggregate as agg
 from framing.report import charts as ch
+from framing.report import stories as rs
 from framing.report.collect import Collected, collect
 from framing.report.highlight import Mark, highlight, highlight_html, legend_html, loaded_marks
 
@@ -37,7 +38,6 @@ STYLE = importlib_resources.files("framing.report").joinpath("report.css").read_
 MAX_TABLE_FIGURES = 9  # columns of the HTML overview table; all figures are in outlets.csv
 MAX_TABLE_OUTLETS = 300  # rows of the HTML overview table
 MAX_EVIDENCE_OUTLETS = 25
-MAX_EVENT_PAIRS = 20  # same-event pairs shown in the HTML (most similar first)
 
 # What each figure means (shown in the methods section and as column hover titles). Figures
 # not listed here are shown under their own name with a generic description by prefix.
@@ -331,16 +331,38 @@ def frames_context(comp: Comparison, limit_outlets: int) -> dict[str, Any]:
         evidence.append({**item, "outlet": outlet, "n": int(comp.outlets.loc[outlet, "n"]),
                          "dominant_name": frame_name(item["dominant"]) if item["dominant"] else "",
                          "share_text": fmt(item["share"]), "runner_up": runner_up, "sentences": sentences})
-    pairs = comp.event_pairs
     return {
         "frame_tables": tables,
         "frame_charts": [{"title": c.title, "caption": c.caption, "note": c.note, "svg": Markup(c.svg), "name": c.name}
                          for c in comp.frame_charts],
         "frame_evidence": evidence,
-        "pairs": pairs,
-        "pairs_shown": list(pairs.pairs[:MAX_EVENT_PAIRS]) if pairs else [],
         "frame_name": frame_name,
     }
+
+
+def stories_context(comp: Comparison) -> dict[str, Any]:
+    """The Stories section: within-story outlet effects beside the raw averages, and the stories
+    covered by several outlets side by side with each article's most loaded sentence."""
+    section = comp.story_section
+    if section is None:
+        return {"stories": None}
+    shared = rs.shared_stories(section)
+    for story in shared:
+        for column in story["columns"]:
+            article = column["article"]
+            column["sentence_html"] = highlight(article.sentence, loaded_marks(article.sentence_spans)) \
+                if article.sentence else ""
+            column["figure_cells"] = [(figure_label(f), fmt(v)) for f, v in column["figures"]]
+    settings = section.stories.settings
+    return {"stories": {
+        "settings": settings, "total": len(section.stories.stories), "articles": len(section.stories.articles),
+        "shared": len(section.stories.shared(2)),
+        "shared_articles": int(section.stories.shared(2)["n_articles"].sum()),
+        "figures": [(f, frame_name(f.removeprefix("frames_pfc_").removesuffix("_share")) + " (frame share)"
+                     if agg.is_frame_figure(f) else figure_label(f), figure_description(f)) for f in section.shown],
+        "rows": rs.effect_cells(section), "list": shared,
+        "title_weight": section.stories.weights[0], "lead_weight": section.stories.weights[1],
+    }}
 
 
 @dataclass(frozen=True)
@@ -353,16 +375,13 @@ class Rejects:
 
 
 def linked_stubs(context: Mapping[str, Any], shown: set[str]) -> list[dict[str, Any]]:
-    """Entries for the articles the page links to but does not show in full (evidence and
-    same-event pairs): title, outlet, date and URL, under the anchor the links point to."""
+    """Entries for the articles the page links to but does not show in full (the evidence
+    sections): title, outlet, date and URL, under the anchor the links point to."""
     found: dict[str, dict[str, Any]] = {}
     items = [x for e in context["evidence"] for x in e["sentences"] + e["distancing"]]
     items += [x for e in context["frame_evidence"] for x in e["sentences"]]
     for item in items:
         found.setdefault(item["article"], {k: item.get(k, "") for k in ("title", "outlet", "date", "url")})
-    for pair in context["pairs_shown"]:
-        for a in (pair.a, pair.b):
-            found.setdefault(a.id, {"title": a.title, "outlet": a.outlet, "date": a.date, "url": ""})
     return [
         {"id": rid, "anchor": article_anchor(rid), **info, "title": info["title"] or rid, "link": link_url(info["url"])}
         for rid, info in sorted(found.items(), key=lambda kv: (kv[1]["outlet"], kv[0])) if rid not in shown
@@ -430,6 +449,7 @@ def render_html(comp: Comparison, *, title: str, max_appendix: int = 50, chart_t
         "frame_figures": sum(agg.is_frame_figure(f) for f in figures),
         "frames_available": any(not t.empty for t in comp.frames.values()),
         **frames_context(comp, MAX_TABLE_OUTLETS),
+        **stories_context(comp),
         "provenance": comp.provenance,
         "vader_version": _vader_version(),
         "min_interval_n": agg.MIN_INTERVAL_N,
@@ -510,6 +530,7 @@ def render_markdown(comp: Comparison, *, title: str, chart_files: Mapping[str, s
     for missing, needs in comp.missing_charts:
         lines += [f"### {md(missing)}", "", f"Not available (analyzer {needs} not run).", ""]
     lines += markdown_frames(comp, chart_files)
+    lines += markdown_stories(comp)
     lines += ["## Figures", ""]
     for f in agg.outlet_figures(outlets):
         if not agg.is_frame_figure(f):
@@ -549,28 +570,56 @@ def markdown_frames(comp: Comparison, chart_files: Mapping[str, str]) -> list[st
     for chart in comp.frame_charts:
         lines += [f"### {md(chart.title)}", "", f"![{md(chart.title)}]({chart_files[chart.name]})", "",
                   f"*{chart.caption}*", ""]
-    pairs = comp.event_pairs
-    if pairs is not None:
-        lines += ["### Same event, different outlets", "",
-                  f"Automatic pairing: articles of different outlets with TF-IDF cosine similarity ≥ {pairs.threshold:.2f} "
-                  f"(full dates at most {pairs.max_days} days apart). Check both articles before drawing conclusions.", ""]
-        if pairs.skipped:
-            lines += [f"Not computed: {md(pairs.skipped)}.", ""]
-        elif not pairs.pairs:
-            closest = (f" The most similar cross-outlet pair ({md(' and '.join(pairs.closest_ids))}) scores "
-                       f"{pairs.closest:.2f}." if pairs.closest is not None else "")
-            lines += [f"No cross-outlet pair reached the threshold among {pairs.articles} articles.{closest}", ""]
-        for p in pairs.pairs[:MAX_EVENT_PAIRS]:
-            differences = "; ".join(f"{md(frame_name(d.frame))} {d.share_a:.2f} vs {d.share_b:.2f}" for d in p.differences)
-            lines.append(f"- {md(p.a.outlet)} “{md(p.a.title or p.a.id)}” ↔ {md(p.b.outlet)} “{md(p.b.title or p.b.id)}” "
-                         f"(similarity {p.similarity:.2f}): {differences or 'no frame cues to compare'}")
+    return lines
+
+
+def markdown_stories(comp: Comparison) -> list[str]:
+    section = comp.story_section
+    lines = ["## Stories: outlets compared on the same story", ""]
+    if section is None or section.stories.stories.empty:
+        return lines + ["No articles with text to group into stories.", ""]
+    shared = section.stories.shared(2)
+    lines += [f"{len(section.stories.stories)} stories found automatically (see report.html for how); {len(shared)} "
+              f"covered by two outlets or more ({int(shared['n_articles'].sum())} articles). Each cell: the outlet's "
+              "within-story difference (its articles minus the other outlets' on the same stories; bootstrap 95% "
+              "interval over stories), then the raw difference (its average minus the other outlets' averages, "
+              "all stories). Where the two differ, the raw difference owes that much to which stories the outlet "
+              "covered. All figures: story_effects.csv; stories: stories.csv.", ""]
+    rows = rs.effect_cells(section)
+    if rows:
+        header = ["outlet", "shared stories"] + [figure_label(f) for f in section.shown]
+        lines += ["| " + " | ".join(md(h) for h in header) + " |", "|" + "---|" * len(header)]
+        for row in rows:
+            cells = [f"{c['within']} {c['interval']} (raw {c['raw']})".replace("  ", " ") for c in row["cells"]]
+            lines.append("| " + " | ".join([md(row["outlet"]), str(row["stories"]), *map(_md_cell, cells)]) + " |")
+        lines.append("")
+    else:
+        lines += ["No story is covered by two outlets: there is nothing to compare within stories.", ""]
+    for story in rs.shared_stories(section):
+        dates = story["first_date"] + (f" – {story['last_date']}" if story["last_date"] != story["first_date"] else "")
+        lines += [f"### {md(story['story'])}: {md(story['top_terms'])}" + (f" ({md(dates)})" if dates else ""), ""]
+        for column in story["columns"]:
+            article = column["article"]
+            more = f" (+{column['more']} more)" if column["more"] else ""
+            lines.append(f"- **{md(column['outlet'])}**: “{md(article.title or article.id)}”{more}"
+                         + (f" — most loaded sentence: “{md(article.sentence.strip())}”" if article.sentence else ""))
         lines.append("")
     return lines
 
 
+def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text cells, column names and index made safe (``csv_safe``); numeric
+    columns keep their type (and so their formatting)."""
+    safe = frame.rename(index=csv_safe, columns=csv_safe)
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            safe[column] = safe[column].map(csv_safe)
+    return safe
+
+
 def write_outlets_csv(outlets: pd.DataFrame, path: str | os.PathLike) -> None:
     """outlets.csv: the outlet table, outlet names and column names made safe (``csv_safe``)."""
-    outlets.rename(index=csv_safe, columns=csv_safe).to_csv(path, float_format="%.6g")
+    csv_safe_frame(outlets).to_csv(path, float_format="%.6g")
 
 
 def build_report(results_or_path: Any, out_dir: str | os.PathLike, *, title: str | None = None,
@@ -603,6 +652,10 @@ def build_report(results_or_path: Any, out_dir: str | os.PathLike, *, title: str
                                   encoding="utf-8")
         write_outlets_csv(comp.outlets, paths.outlets_csv)
         comp.table.write_csv(paths.articles_csv, cell=csv_safe)
+        if comp.story_section is not None:
+            csv_safe_frame(comp.story_section.stories.stories).to_csv(out / "stories.csv", index=False)
+            csv_safe_frame(comp.story_section.effects).to_csv(out / "story_effects.csv", index=False,
+                                                             float_format="%.6g")
     finally:
         comp.close()
     return paths

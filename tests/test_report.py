@@ -495,6 +495,7 @@ def test_stories_section_shows_each_story_side_by_side_and_the_within_story_effe
     assert "Marlow Creek evacuated as the Tamsin bursts its banks" in flood
     effects_table = section.split('class="overview story-effects"', 1)[1].split("</table>", 1)[0]
     assert effects_table.count("<tr><td>") == 3 and "k=3" in effects_table
+    assert '<span class="ci">[' not in effects_table  # 3 stories: below the 5 an interval is printed from
     assert "How to read this:" in section and "which</i> stories the outlet covered" in section
     effects = pd.read_csv(tmp_path / "story_effects.csv")
     assert set(effects["outlet"]) == {"Daily Ledger", "Morning Post", "City Wire"}

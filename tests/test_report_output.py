@@ -190,3 +190,18 @@ def test_rejected_records_are_counted_and_their_file_named(tmp_path):
     page = build_report([json.loads(line) for line in open(out / "scores.jsonl", encoding="utf-8")], tmp_path / "lib",
                         rejects=Rejects(0, "rejects.jsonl")).html.read_text(encoding="utf-8")
     assert "No record was rejected (<code>rejects.jsonl</code> is empty)." in page
+
+
+def test_within_story_intervals_are_printed_from_five_stories():
+    import pandas as pd
+
+    from framing.report.stories import EFFECT_COLUMNS, StorySection, effect_cells
+
+    rows = [{"outlet": outlet, "figure": "loaded_score", "raw_mean": 0.5, "raw_articles": k, "raw_difference": 0.1,
+             "within": 0.2, "within_low": 0.1, "within_high": 0.3, "stories": k, "story_articles": k}
+            for outlet, k in (("Five", 5), ("Four", 4))]
+    section = StorySection(stories=None, effects=pd.DataFrame(rows, columns=list(EFFECT_COLUMNS)), articles={},
+                           shown=["loaded_score"])
+    cells = {row["outlet"]: row["cells"][0] for row in effect_cells(section)}
+    assert cells["Five"]["interval"] == "[+0.10, +0.30]" and cells["Four"]["interval"] == ""
+    assert cells["Four"]["stories"] == 4  # shown as k=4 beside the value

@@ -582,7 +582,7 @@ def markdown_stories(comp: Comparison) -> list[str]:
     lines += [f"{len(section.stories.stories)} stories found automatically (see report.html for how); {len(shared)} "
               f"covered by two outlets or more ({int(shared['n_articles'].sum())} articles). Each cell: the outlet's "
               "within-story difference (its articles minus the other outlets' on the same stories; bootstrap 95% "
-              "interval over stories), then the raw difference (its average minus the other outlets' averages, "
+              f"interval over stories, printed from {agg.MIN_INTERVAL_N} stories), then the raw difference (its average minus the other outlets' averages, "
               "all stories). Where the two differ, the raw difference owes that much to which stories the outlet "
               "covered. All figures: story_effects.csv; stories: stories.csv.", ""]
     rows = rs.effect_cells(section)

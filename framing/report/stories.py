@@ -229,7 +229,9 @@ def effect_cells(section: StorySection) -> list[dict[str, Any]]:
         cells = []
         for figure in section.shown:
             r = table.loc[(outlet, figure)]
-            interval = "" if np.isnan(r["within_low"]) else f"[{_signed(r['within_low'])}, {_signed(r['within_high'])}]"
+            # As for the outlet table: no interval printed from fewer than MIN_INTERVAL_N stories (k shown).
+            interval = "" if np.isnan(r["within_low"]) or int(r["stories"]) < agg.MIN_INTERVAL_N else \
+                f"[{_signed(r['within_low'])}, {_signed(r['within_high'])}]"
             cells.append({"within": _signed(r["within"]), "interval": interval, "stories": int(r["stories"]),
                           "raw": _signed(r["raw_difference"]),
                           "mean": "n/a" if np.isnan(r["raw_mean"]) else f"{r['raw_mean']:.2f}"})

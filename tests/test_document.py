@@ -52,6 +52,23 @@ def test_quote_heavy_text_never_raises_and_quotes_nest_properly(text):
         assert a.end <= b.start  # outermost quotations never overlap
 
 
+@settings(max_examples=300, deadline=None)
+@given(quote_heavy, st.data())
+def test_quoted_share_counts_exactly_the_characters_inside_outer_quotations(text, data):
+    doc = Document.from_text(text, id="q")
+    inside = [False] * len(text)
+    for q in doc.quotations:
+        if q.level == 0:
+            inside[q.content_start : q.content_end] = [True] * (q.content_end - q.content_start)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = sum(inside[start:end]) / (end - start) if end > start else 0.0
+    assert doc.quoted_share(start, end) == expected
+    for sentence, voice in zip(doc.sentences, doc.sentence_voices(), strict=True):
+        share = sum(inside[sentence.start : sentence.end]) / (sentence.end - sentence.start)
+        assert voice == ("quoted" if share >= 0.5 else "author")
+
+
 def test_seed_documents_are_well_formed(seed_docs):
     for doc in seed_docs.values():
         assert_well_formed(doc)

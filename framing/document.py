@@ -16,7 +16,15 @@ from typing import Any
 
 from framing.clean import clean as find_chrome
 from framing.quotes import find_quotations
-from framing.segment import is_word, normalise, paragraph_spans, sentence_spans, token_spans
+from framing.segment import (
+    MAX_SENTENCE_CHARS,
+    is_word,
+    normalise,
+    paragraph_spans,
+    sentence_spans,
+    split_long,
+    token_spans,
+)
 from framing.spans import Diagnostic, Quotation, Removed, Span, Token, make_token
 
 __all__ = ["Document", "Span", "Token", "Quotation", "Removed", "Diagnostic"]
@@ -88,8 +96,13 @@ class Document:
         id: str = "doc",
         metadata: Mapping[str, Any] | None = None,
         clean: bool = True,
+        max_sentence_chars: int = MAX_SENTENCE_CHARS,
     ) -> Document:
-        """Segment ``text``. With ``clean=False`` every line is treated as prose."""
+        """Segment ``text``. With ``clean=False`` every line is treated as prose.
+
+        A sentence longer than ``max_sentence_chars`` (run-on text without sentence ends) is
+        cut into pieces of at most that length (:func:`framing.segment.split_long`), with a
+        ``long-sentence`` diagnostic on the article."""
         if not isinstance(text, str):
             raise TypeError(f"Document text must be str, not {type(text).__name__}")
         diagnostics: list[Diagnostic] = []
@@ -102,8 +115,23 @@ class Document:
             removed, references = (), ()
         quotations, quote_problems = find_quotations(text, paragraphs)
         closing_marks = {q.end - 1 for q in quotations if q.closed}
-        sentences = [s for lo, hi in paragraphs for s in sentence_spans(text, lo, hi, closing_marks)]
+        sentences: list[tuple[int, int]] = []
+        cut: list[Diagnostic] = []
+        for lo, hi in paragraphs:
+            for start, end in sentence_spans(text, lo, hi, closing_marks):
+                if end - start <= max_sentence_chars:
+                    sentences.append((start, end))
+                    continue
+                pieces = split_long(text, start, end, max_sentence_chars)
+                sentences.extend(pieces)
+                cut.append(Diagnostic(
+                    "long-sentence",
+                    f"a sentence of {end - start} characters (no sentence end found) was cut into "
+                    f"{len(pieces)} pieces of at most {max_sentence_chars} characters",
+                    start, end,
+                ))
         diagnostics.extend(quote_problems)
+        diagnostics.extend(cut)
         if not paragraphs:
             diagnostics.append(Diagnostic("no-prose", "no prose left to analyze after cleaning"))
         return cls(

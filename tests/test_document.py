@@ -142,3 +142,22 @@ def test_resources_fingerprint_follows_shipped_and_user_data(tmp_path):
     assert with_user != shipped
     user.write_text(user.read_text(encoding="utf-8").replace("0.5", "0.6"), encoding="utf-8")
     assert Resources(lexicon_files=[user]).fingerprint() != with_user
+
+
+def test_run_on_line_is_cut_into_sentences_within_the_limit_with_a_diagnostic():
+    # A line without any sentence end, as when a table or a transcript is flattened.
+    text = " ".join(f"the council voted {i} times on the plan" for i in range(400))
+    doc = Document.from_text(text, id="run-on", max_sentence_chars=1000)
+    assert len(doc.sentences) > 1 and all(s.end - s.start <= 1000 for s in doc.sentences)
+    (cut,) = [d for d in doc.diagnostics if d.code == "long-sentence"]
+    assert (cut.start, cut.end) == (0, len(text))
+    assert f"{len(text)} characters" in cut.message and f"{len(doc.sentences)} pieces" in cut.message
+    assert_well_formed(doc)
+
+
+def test_sentences_within_the_limit_are_not_cut(seed_docs):
+    for doc in seed_docs.values():
+        assert not [d for d in doc.diagnostics if d.code == "long-sentence"]
+        longest = max(s.end - s.start for s in doc.sentences)
+        again = Document.from_text(doc.text, id=doc.id, max_sentence_chars=longest)
+        assert again.sentences == doc.sentences

@@ -450,7 +450,8 @@ def score_batch(
     """Score ``inputs`` with ``workers`` processes (default ``os.cpu_count()``), streaming.
 
     ``inputs``: an iterable of ``Record``/``Reject`` items (e.g. from ``read_inputs``) or of
-    paths (read with ``read_inputs``; ``stdin`` is its standard input). Yields one
+    paths (read with ``read_inputs``, limited to ``options.max_chars`` characters a record;
+    ``stdin`` is its standard input). Yields one
     ``Scored`` per item: ``record`` (the JSON record) and ``row`` (the flat figures) for an
     article, ``reject`` otherwise; ``from_store`` when the result came from ``store``.
     ``window``: chunks in flight (default ``4 * workers``). ``engine``: ``"local"`` or
@@ -466,11 +467,11 @@ def score_batch(
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, got {chunksize}")
     window = window or 4 * workers
-    items = _items(inputs, stdin)
+    items = _items(inputs, stdin, options.max_chars)
     return _run(items, options, workers, ordered, store, progress, engine, scheduler, chunksize, window, mp_context)
 
 
-def _items(inputs: Iterable[Any], stdin: Any) -> Iterator[Record | Reject]:
+def _items(inputs: Iterable[Any], stdin: Any, max_chars: int | None) -> Iterator[Record | Reject]:
     if isinstance(inputs, (str, bytes, os.PathLike)):
         raise TypeError(f"score_batch() expects an iterable of inputs, got a single path {inputs!r}")
     iterator = iter(inputs)
@@ -479,7 +480,7 @@ def _items(inputs: Iterable[Any], stdin: Any) -> Iterator[Record | Reject]:
             yield first
             yield from iterator
         else:
-            yield from read_inputs([first, *iterator], stdin=stdin)
+            yield from read_inputs([first, *iterator], stdin=stdin, max_chars=max_chars)
         return
 
 

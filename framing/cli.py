@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from framing import __version__
 from framing import analyzers as registry
 from framing.batch import ENGINES, BatchCounts, export_store, score_batch
+from framing.corpus import DEFAULT_MAX_BYTES
 from framing.output import OUTPUT_FORMATS, open_writer, output_format_for
 from framing.scoring import ScoreOptions
 
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--frames-model", metavar="MODEL", help="a frames classifier trained with 'framing train --task frames'"
     )
+    _max_chars_argument(score)
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: CPU count)")
@@ -84,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True, metavar="DIR", help="directory for the report files")
     report.add_argument("--title", help="report title (default: 'Outlet comparison')")
     report.add_argument("--max-appendix", type=int, default=50, metavar="N", help="articles shown in full (default 50)")
+    _max_chars_argument(report)
     report.add_argument("--quiet", action="store_true", help="no summary on stderr")
     report.set_defaults(run=_run_report)
 
@@ -117,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     export.set_defaults(run=_run_export)
     return parser
+
+
+def _max_chars_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-chars", type=_positive_int, metavar="N",
+        help=f"reject articles whose text has more than N characters (default: only texts over "
+             f"{DEFAULT_MAX_BYTES // 2**20} MiB of UTF-8 are rejected; see docs/batch.md for memory per article)",
+    )
 
 
 def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -175,6 +186,7 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
         replace_categories=args.replace_categories,
         model=args.model,
         frames_model=args.frames_model,
+        max_chars=args.max_chars,
     )
     options.check_models()
     if args.only_new and not args.store:
@@ -234,7 +246,8 @@ def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     def on_reject(reject: Any) -> None:
         stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
 
-    loaded = load_or_score(args.inputs, scores_out=out / "scores.jsonl", on_reject=on_reject)
+    loaded = load_or_score(args.inputs, options=ScoreOptions(max_chars=args.max_chars),
+                           scores_out=out / "scores.jsonl", on_reject=on_reject)
     if loaded.scored or loaded.rejects:
         with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
             for reject in loaded.rejects:

@@ -25,6 +25,7 @@ class ScoreOptions:
     replace_categories: bool = False
     model: str | os.PathLike | None = None
     frames_model: str | os.PathLike | None = None
+    max_chars: int | None = None  # records with longer texts are rejected (read_inputs(max_chars=...))
 
     def resources(self) -> Resources:
         return Resources(
@@ -99,4 +100,5 @@ def score_records(
 
 def score_inputs(inputs: Iterable[str], options: ScoreOptions | None = None, *, stdin: Any = None) -> Iterator[Scored]:
     """Read and score files/directories/stdin, streaming."""
-    yield from score_records(read_inputs(inputs, stdin=stdin), options)
+    options = options or ScoreOptions()
+    yield from score_records(read_inputs(inputs, stdin=stdin, max_chars=options.max_chars), options)

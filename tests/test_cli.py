@@ -199,3 +199,44 @@ def test_import_and_help_do_not_load_nltk():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
+
+
+# --------------------------------------------------------------------------- per-record limits
+
+
+def _one_long_one_short(tmp_path):
+    src = tmp_path / "two.jsonl"
+    long_text = seed_text(seed_id("002"))
+    src.write_text(json.dumps({"id": "long", "outlet": "A", "text": long_text}) + "\n"
+                   + json.dumps({"id": "short", "outlet": "B", "text": "The ministry said the talks went well."}) + "\n",
+                   encoding="utf-8")
+    return src, len(long_text)
+
+
+def test_max_chars_rejects_longer_articles_with_id_and_reason_and_scores_the_rest(tmp_path):
+    src, length = _one_long_one_short(tmp_path)
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    code, err = run(["score", str(src), "-o", str(out), "--rejects", str(rejects), "--max-chars", "1000"])
+    assert code == EXIT_REJECTED
+    assert [r["id"] for r in read_jsonl(out)] == ["short"]
+    (reject,) = read_jsonl(rejects)
+    assert reject == {"id": "long", "origin": f"{src}:1", "reason": f"too large: {length} characters > limit 1000"}
+    assert f"rejected {src}:1 (id 'long'): too large: {length} characters > limit 1000" in err
+    code, _ = run(["score", str(src), "-o", str(out), "--max-chars", str(length)])
+    assert code == EXIT_OK and len(read_jsonl(out)) == 2
+
+
+def test_report_max_chars_rejects_as_score_does(tmp_path):
+    src, length = _one_long_one_short(tmp_path)
+    out = tmp_path / "report"
+    code, err = run(["report", str(src), "-o", str(out), "--max-chars", "1000", "--quiet"])
+    assert code == EXIT_REJECTED
+    assert f"(id 'long'): too large: {length} characters > limit 1000" in err
+    assert [r["id"] for r in read_jsonl(out / "scores.jsonl")] == ["short"]
+    assert [r["id"] for r in read_jsonl(out / "rejects.jsonl")] == ["long"]
+
+
+@pytest.mark.parametrize("command", ["score", "report"])
+def test_max_chars_must_be_a_positive_integer(tmp_path, command, capsys):
+    code, _ = run([command, str(CORPUS), "-o", str(tmp_path / "o"), "--max-chars", "0"])
+    assert code == 2 and "--max-chars: expected a positive integer, got '0'" in capsys.readouterr().err

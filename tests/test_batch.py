@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import json
+import math
 import os
 import random
 import signal
@@ -22,6 +23,7 @@ from framing.batch import BatchCounts, Store, export_store, iter_store_records, 
 from framing.cli import EXIT_OK, EXIT_REJECTED, main
 from framing.corpus import read_inputs
 from framing.scoring import ScoreOptions
+from framing.segment import MAX_SENTENCE_CHARS
 
 from .conftest import CORPUS, ROOT
 
@@ -284,7 +286,10 @@ def test_bad_input_at_scale_with_two_workers(tmp_path):
     scored = [json.loads(line) for line in open(out, encoding="utf-8")]
     assert [r["id"] for r in scored] == [r["id"] for r in rows[:95]] + ["giant"] + [r["id"] for r in rows[95:]]  # 5 bad lines before it
     giant = next(r for r in scored if r["id"] == "giant")
-    assert giant["text"] == giant_text and giant["segments"]["sentences"] == 2
+    assert giant["text"] == giant_text
+    # the 10 MB token is run-on text: cut into pieces of at most MAX_SENTENCE_CHARS, and said
+    assert giant["segments"]["sentences"] == 1 + math.ceil((len(giant_text) - 41) / MAX_SENTENCE_CHARS)
+    assert [d["code"] for d in giant["diagnostics"]] == ["long-sentence"]
     rejected = [json.loads(line) for line in open(rejects, encoding="utf-8")]
     assert len(rejected) == 7 and all(r["reason"] for r in rejected)
     by_id = {r["id"]: r["reason"] for r in rejected}

@@ -73,6 +73,8 @@ DEFAULT_CHUNKSIZE = 8
 CHUNK_CHARS = 1 << 20
 COMMIT_EVERY = 64          # store rows per transaction
 COMMIT_SECONDS = 2.0       # ... or this long since the last commit
+EXIT_PARENT_GONE = 70      # a worker's exit status when it ends because its parent died
+ABORT_JOIN_SECONDS = 5.0   # an interrupted run waits this long for each terminated worker
 
 # (id, text, metadata, origin, warnings): what a worker receives for one record.
 RecordTuple = tuple[str, str, Mapping[str, Any], str, tuple[str, ...]]
@@ -125,7 +127,37 @@ def _worker_resources(options: ScoreOptions) -> Any:
 
 
 def _init_worker(options: ScoreOptions) -> None:
+    _exit_with_parent()
     _worker_resources(options)
+
+
+def _exit_with_parent() -> None:
+    """Make this worker process end when the process that started it dies, however it dies.
+
+    A pool worker waits for work on a queue whose write end it holds itself, so it never sees
+    its parent go: after a ``kill -9`` of ``framing score`` the workers lived on, and with them
+    the forkserver (each worker holds its "alive" pipe) and the resource tracker (held by
+    both), ~290 MB each. ``multiprocessing.parent_process().sentinel`` is the read end of a
+    pipe whose write end only the parent holds: it becomes readable (end of file) when the
+    parent is gone, whatever killed it. A daemon thread waits on it and ends the process.
+
+    SIGINT is ignored: Ctrl-C in a terminal signals the whole process group, and it is the
+    parent that stops the run (ending its workers), reports and removes its partial output.
+    """
+    import signal
+    import threading
+    from multiprocessing import connection, parent_process
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = parent_process()
+    if parent is None or parent.sentinel is None:  # pragma: no cover - not started by multiprocessing
+        return
+
+    def watch() -> None:
+        connection.wait([parent.sentinel])
+        os._exit(EXIT_PARENT_GONE)
+
+    threading.Thread(target=watch, name="framing-parent-watch", daemon=True).start()
 
 
 def score_tuple(item: RecordTuple, options: ScoreOptions) -> Outcome:
@@ -171,6 +203,8 @@ class _InProcess:
 
     def close(self) -> None:
         return None
+
+    abort = close
 
 
 class _LocalPool:
@@ -218,12 +252,36 @@ class _LocalPool:
                 outcomes.extend(single.submit(score_chunk, [item], self.options).result())
             except BrokenProcessPool as error:
                 outcomes.append(("reject", item[0], item[3], f"worker process died while analysing it: {error}"))
+            except BaseException:   # interrupted while rescuing
+                _end_now(single)
+                raise
             finally:
                 single.shutdown(wait=True)
         return outcomes
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        """Stop now (the run was interrupted): drop queued chunks and end the workers without
+        waiting for the chunks they hold."""
+        _end_now(self.pool)
+
+
+def _end_now(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down, ending its worker processes instead of waiting for their work."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    # Before 3.14 ProcessPoolExecutor has no public way to end its workers: its process table
+    # is the only handle on them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(ABORT_JOIN_SECONDS)
 
 
 class _DaskEngine:
@@ -259,6 +317,8 @@ class _DaskEngine:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+    abort = close
 
 
 # --------------------------------------------------------------------------- the store
@@ -386,12 +446,14 @@ def iter_store_rows(path: str | os.PathLike[str]) -> Iterator[dict]:
 
 @dataclass
 class BatchCounts:
-    """What a run did; ``add`` each yielded item. ``line()`` is the one-line summary."""
+    """What a run did; ``add`` each yielded item (or give it to ``score_batch(counts=...)``,
+    which also counts the items it ``read``). ``line()`` is the one-line summary."""
 
     scored: int = 0
     rejected: int = 0
     from_store: int = 0
     chars: int = 0
+    read: int = 0  # items taken from the input (kept by score_batch(counts=...))
     started: float = field(default_factory=time.monotonic)
 
     def add(self, item: Scored) -> None:
@@ -411,11 +473,24 @@ class BatchCounts:
     def rate(self) -> float:
         return self.scored / self.elapsed if self.elapsed > 0 else 0.0
 
+    @property
+    def left(self) -> int:
+        """Items read from the input whose outcome was never yielded (a stopped run's in-flight work)."""
+        return max(0, self.read - self.scored - self.rejected - self.from_store)
+
     def line(self) -> str:
         return (
             f"scored {self.scored} article(s), rejected {self.rejected}, "
             f"skipped {self.from_store} unchanged from the store, "
             f"{self.elapsed:.1f} s, {self.rate:.1f} articles/s"
+        )
+
+    def stopped_line(self) -> str:
+        """The summary of a run stopped before the end of its input."""
+        return (
+            f"scored {self.scored} article(s), rejected {self.rejected}, "
+            f"skipped {self.from_store} unchanged from the store, "
+            f"left {self.left} read but unfinished and the rest of the input unread, {self.elapsed:.1f} s"
         )
 
 
@@ -440,6 +515,7 @@ def score_batch(
     ordered: bool = True,
     store: str | os.PathLike[str] | Store | None = None,
     progress: Callable[[Scored], None] | None = None,
+    counts: BatchCounts | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     chunksize: int = DEFAULT_CHUNKSIZE,
@@ -454,6 +530,9 @@ def score_batch(
     ``stdin`` is its standard input). Yields one
     ``Scored`` per item: ``record`` (the JSON record) and ``row`` (the flat figures) for an
     article, ``reject`` otherwise; ``from_store`` when the result came from ``store``.
+    ``counts``: a :class:`BatchCounts` kept up to date (items read, and each item yielded).
+    Closing the generator early (or an exception such as ``KeyboardInterrupt`` inside it) ends
+    the worker processes without waiting for their chunks; the store keeps what was yielded.
     ``window``: chunks in flight (default ``4 * workers``). ``engine``: ``"local"`` or
     ``"dask"`` (with ``scheduler`` the address of a running scheduler, else a LocalCluster
     of ``workers`` processes).
@@ -468,7 +547,8 @@ def score_batch(
         raise ValueError(f"chunksize must be at least 1, got {chunksize}")
     window = window or 4 * workers
     items = _items(inputs, stdin, options.max_chars)
-    return _run(items, options, workers, ordered, store, progress, engine, scheduler, chunksize, window, mp_context)
+    return _run(items, options, workers, ordered, store, progress, counts, engine, scheduler, chunksize, window,
+                mp_context)
 
 
 def _items(inputs: Iterable[Any], stdin: Any, max_chars: int | None) -> Iterator[Record | Reject]:
@@ -491,6 +571,7 @@ def _run(
     ordered: bool,
     store_arg: Any,
     progress: Callable[[Scored], None] | None,
+    counts: BatchCounts | None,
     engine_name: str,
     scheduler: str | None,
     chunksize: int,
@@ -535,6 +616,8 @@ def _run(
 
     def emit(slot: _Slot) -> Iterator[Scored]:
         for item in finish(slot):
+            if counts is not None:
+                counts.add(item)
             if progress is not None:
                 progress(item)
             yield item
@@ -559,8 +642,11 @@ def _run(
             in_flight += 1
             chunk, keys, chunk_chars = [], [], 0
 
+    finished = False
     try:
         for item in items:
+            if counts is not None:
+                counts.read += 1
             if isinstance(item, Reject):
                 ready = [Scored(reject=item)]
             else:
@@ -583,8 +669,12 @@ def _run(
                 yield from emit(_Slot(ready=ready))
         flush()
         yield from drain(0)
+        finished = True
     finally:
-        engine.close()
+        if finished:
+            engine.close()
+        else:   # interrupted, or the consumer stopped reading: do not wait for chunks nobody will read
+            engine.abort()
         if store is not None:
             store.commit()
             if own_store:

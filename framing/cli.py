@@ -1,16 +1,20 @@
 """The ``framing`` command: parses arguments, calls the library, prints. No logic of its own.
 
 Exit status: 0 success; 1 a fatal error (bad arguments to a file, unreadable model...); 2 usage
-error; 3 the run finished but some records were rejected (listed on stderr and in --rejects).
+error; 3 the run finished but some records were rejected (listed on stderr and in --rejects);
+130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM (128 + the signal number, as shells do).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sqlite3
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from typing import Any, TextIO
 
 from framing import __version__
@@ -21,6 +25,41 @@ from framing.output import OUTPUT_FORMATS, open_writer, output_format_for
 from framing.scoring import ScoreOptions
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM, raised where the main thread is, so that every ``finally`` runs: the
+    workers are ended, the store committed, the ``.partial`` output removed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signum
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` (once: a second signal during the clean-up
+    is ignored, so the clean-up is not itself interrupted). Handlers are restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        for other in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(other, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _analyzer_list(value: str) -> list[str]:
@@ -198,12 +237,13 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     bar = _progress_bar(stderr, args.quiet)
     items = score_batch(
         args.inputs, options, workers=args.workers, ordered=not args.unordered, store=args.store,
-        engine=args.engine, scheduler=args.scheduler, stdin=stdin,
+        counts=counts, engine=args.engine, scheduler=args.scheduler, stdin=stdin,
     )
     try:
-        with open_writer(args.output, output_format, include_text=not args.no_text) as writer:
+        # closing(items): on an interruption the batch ends its workers and commits its store
+        # now, before the writer removes the partial output.
+        with open_writer(args.output, output_format, include_text=not args.no_text) as writer, closing(items):
             for item in items:
-                counts.add(item)
                 if bar is not None:
                     bar.update()
                     bar.set_postfix(rejects=counts.rejected, refresh=False)
@@ -218,6 +258,14 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
                             json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason}, ensure_ascii=False)
                             + "\n"
                         )
+    except Interrupted as stop:
+        if bar is not None:
+            bar.close()
+            bar = None
+        unwritten = f"; {args.output} not written" if args.output != "-" else ""
+        resume = "; the store keeps every article scored (run again to resume)" if args.store else ""
+        stderr.write(f"framing: stopped by {stop.name}: {counts.stopped_line()}{unwritten}{resume}\n")
+        return stop.exit_status
     finally:
         if bar is not None:
             bar.close()
@@ -344,14 +392,21 @@ def main(argv: Sequence[str] | None = None, *, stdin: Any = None, stderr: TextIO
     except SystemExit as exit:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit.code or 0)
     try:
-        return args.run(args, stdin if stdin is not None else sys.stdin.buffer, stderr)
+        with _stop_on_signals():
+            return args.run(args, stdin if stdin is not None else sys.stdin.buffer, stderr)
+    except Interrupted as stop:
+        stderr.write(f"framing: stopped by {stop.name}\n")
+        return stop.exit_status
     except (OSError, ValueError, ImportError, sqlite3.Error) as error:
         stderr.write(f"framing: error: {error}\n")
         return EXIT_FATAL
 
 
 def entry_point() -> None:
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:  # Ctrl-C before the handlers were installed (while importing)
+        raise SystemExit(128 + signal.SIGINT) from None
 
 
 if __name__ == "__main__":

@@ -209,6 +209,33 @@ def _positive_int(value: str) -> int:
     return number
 
 
+class UsageError(Exception):
+    """A command line that cannot be run as given (exit status 2), found before anything is written."""
+
+
+def _check_inputs_exist(inputs: Sequence[str]) -> None:
+    """Refuse a missing input before anything is written (a typo must not cost an output)."""
+    from pathlib import Path
+
+    missing = [p for p in inputs if p != "-" and not Path(p).exists()]
+    if missing:
+        raise UsageError(f"input not found: {', '.join(missing)}")
+
+
+def _check_not_overwriting(inputs: Sequence[str], writes: Sequence[tuple[str, str | None]]) -> None:
+    """Refuse an output that is one of the inputs after resolving paths (it would be replaced by
+    the results): ``writes`` are (option, path) pairs, ``None`` or ``-`` meaning not given."""
+    from pathlib import Path
+
+    files = [Path(p).resolve() for p in inputs if p != "-"]
+    for option, path in writes:
+        if path in (None, "-"):
+            continue
+        target = Path(path).resolve()
+        if any(target == f or (target.exists() and f.exists() and target.samefile(f)) for f in files):
+            raise UsageError(f"{option} {path} is one of the inputs; it would be overwritten: choose another path")
+
+
 def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
     """A tqdm bar on stderr when it is a terminal, else None."""
     if quiet or not getattr(stderr, "isatty", lambda: False)():
@@ -219,6 +246,8 @@ def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
 
 
 def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    _check_inputs_exist(args.inputs)
+    _check_not_overwriting(args.inputs, [("-o", args.output), ("--rejects", args.rejects), ("--store", args.store)])
     options = ScoreOptions(
         analyzers=args.analyzers,
         lexicon_files=tuple(args.lexicon),
@@ -277,6 +306,7 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 
 
 def _run_export(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    _check_not_overwriting([args.store], [("-o", args.output)])
     written = export_store(args.store, args.output, output_format_for(args.output, args.format),
                            include_text=not args.no_text)
     stderr.write(f"framing: exported {written} article(s)\n")
@@ -289,6 +319,7 @@ def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     from framing.report import build_report, load_or_score
 
     out = Path(args.output)
+    _check_inputs_exist(args.inputs)   # before anything is written: no empty report for a mistyped path
     out.mkdir(parents=True, exist_ok=True)
 
     def on_reject(reject: Any) -> None:
@@ -397,6 +428,9 @@ def main(argv: Sequence[str] | None = None, *, stdin: Any = None, stderr: TextIO
     except Interrupted as stop:
         stderr.write(f"framing: stopped by {stop.name}\n")
         return stop.exit_status
+    except UsageError as error:
+        stderr.write(f"framing {args.command}: error: {error}\n")
+        return EXIT_USAGE
     except (OSError, ValueError, ImportError, sqlite3.Error) as error:
         stderr.write(f"framing: error: {error}\n")
         return EXIT_FATAL

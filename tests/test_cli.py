@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from framing.cli import EXIT_OK, EXIT_REJECTED, main
+from framing.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
 
 from .conftest import CORPUS, ROOT, SEED_IDS, seed_id, seed_text
 
@@ -149,9 +149,49 @@ def test_python_dash_m_framing_works():
 
 
 @pytest.mark.parametrize("missing", ["nope.txt", "nope-dir/"])
-def test_missing_input_is_a_reject_not_a_crash(tmp_path, missing):
-    code, err = run(["score", str(tmp_path / missing), "-o", str(tmp_path / "o.jsonl")])
-    assert code == EXIT_REJECTED and "rejected" in err
+def test_a_missing_input_is_a_usage_error_naming_it_and_nothing_is_written(tmp_path, missing):
+    good = tmp_path / "good.txt"
+    good.write_text("The ministry said the talks went well.", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code, err = run(["score", str(good), str(tmp_path / missing), "-o", str(out)])
+    assert code == EXIT_USAGE
+    assert err == f"framing score: error: input not found: {tmp_path / missing}\n"
+    assert not out.exists() and not (tmp_path / "o.jsonl.partial").exists()
+
+
+def test_report_with_a_missing_input_writes_no_report(tmp_path):
+    out = tmp_path / "report"
+    code, err = run(["report", str(CORPUS), str(tmp_path / "typo.jsonl"), "-o", str(out)])
+    assert code == EXIT_USAGE and f"input not found: {tmp_path / 'typo.jsonl'}" in err
+    assert not out.exists()
+
+
+def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path, monkeypatch):
+    src = tmp_path / "articles.jsonl"
+    original = json.dumps({"id": "a", "text": "The ministry said the talks went well."}) + "\n"
+    src.write_text(original, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for output in ("articles.jsonl", "./sub/../articles.jsonl", str(src)):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        code, err = run(["score", str(src), "-o", output])
+        assert code == EXIT_USAGE
+        assert f"-o {output} is one of the inputs" in err
+    (tmp_path / "link.jsonl").symlink_to(src)
+    code, err = run(["score", "link.jsonl", "--rejects", str(src), "-o", "out.jsonl"])
+    assert code == EXIT_USAGE and "--rejects" in err
+    assert src.read_text(encoding="utf-8") == original
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_export_onto_its_own_store_is_refused(tmp_path):
+    store = tmp_path / "s.db"
+    code, _ = run(["score", "-", "--store", str(store), "-o", str(tmp_path / "o.jsonl"), "--quiet"],
+                  stdin_bytes=b"The ministry said the talks went well.")
+    assert code == EXIT_OK
+    before = store.read_bytes()
+    code, err = run(["export", "--store", str(store), "-o", str(store)])
+    assert code == EXIT_USAGE and "is one of the inputs" in err
+    assert store.read_bytes() == before
 
 
 @pytest.mark.parametrize("flag", ["--model", "--frames-model"])

@@ -131,7 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
     evaluate_attribution.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
-    evaluate_attribution.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
+    evaluate_attribution.add_argument(
+        "--corpus", metavar="DIR",
+        help="texts: <id>.txt files or a manifest.csv (default: found from the gold file: its directory or the nearest "
+             "one above it that holds every text, e.g. corpus/ for corpus/annotations/attributions.jsonl)")
     evaluate_attribution.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
     evaluate_attribution.set_defaults(run=_run_evaluate_attribution)
 
@@ -347,6 +350,7 @@ def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: Text
     if args.errors:
         for error in result.errors:
             out.write(json.dumps(error, ensure_ascii=False) + "\n")
+    return EXIT_OK
 
 
 def _read_labelled(args: argparse.Namespace) -> Any:

@@ -280,3 +280,50 @@ def test_report_max_chars_rejects_as_score_does(tmp_path):
 def test_max_chars_must_be_a_positive_integer(tmp_path, command, capsys):
     code, _ = run([command, str(CORPUS), "-o", str(tmp_path / "o"), "--max-chars", "0"])
     assert code == 2 and "--max-chars: expected a positive integer, got '0'" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- evaluate-attribution
+
+
+def test_evaluate_attribution_finds_the_seed_texts_from_the_gold_file_wherever_it_is_run(tmp_path, monkeypatch, capsys):
+    gold = str(CORPUS / "annotations" / "attributions.jsonl")
+    assert main(["evaluate-attribution", "--gold", gold, "--corpus", str(CORPUS / "seeds")]) == EXIT_OK
+    explicit = capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)   # no corpus/ here: the default must not depend on the current directory
+    assert main(["evaluate-attribution", "--gold", gold]) == EXIT_OK
+    assert capsys.readouterr().out == explicit
+    assert explicit.startswith("documents: 5\n")
+
+
+# Gold lines written for the tests, over a text written for the tests.
+_TEXT = "The minister said the talks were “constructive” and would go on."
+_GOOD = {"doc_id": "t1", "kind": "indirect", "content_start": 18, "content_end": 63, "speaker": "The minister"}
+
+
+@pytest.mark.parametrize("bad_line, reason", [
+    (json.dumps({k: v for k, v in _GOOD.items() if k != "content_end"}),
+     "missing field 'content_end' (each line needs doc_id, kind, content_start, content_end)"),
+    (json.dumps({**_GOOD, "content_start": "18"}), "field 'content_start' must be int, got '18'"),
+    ("{not json", "not JSON (Expecting property name enclosed in double quotes at column 2)"),
+    (json.dumps([_GOOD]), "expected a JSON object, got list"),
+    (json.dumps({**_GOOD, "content_end": 500}), "content_end 500 is beyond the end of the text of 't1' (64 characters)"),
+])
+def test_evaluate_attribution_names_the_bad_gold_line_and_field(tmp_path, capsys, bad_line, reason):
+    (tmp_path / "t1.txt").write_text(_TEXT, encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(_GOOD) + "\n\n" + bad_line + "\n", encoding="utf-8")
+    err = io.StringIO()
+    assert main(["evaluate-attribution", "--gold", str(gold)], stderr=err) == 1
+    assert err.getvalue() == f"framing: error: {gold}:3: {reason}\n"
+    assert capsys.readouterr().out == ""
+
+
+def test_evaluate_attribution_without_texts_says_where_it_looked(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(_GOOD) + "\n", encoding="utf-8")
+    err = io.StringIO()
+    assert main(["evaluate-attribution", "--gold", str(gold)], stderr=err) == 1
+    assert "no texts found for the documents of" in err.getvalue() and "--corpus DIR" in err.getvalue()
+    err = io.StringIO()
+    assert main(["evaluate-attribution", "--gold", str(gold), "--corpus", str(tmp_path)], stderr=err) == 1
+    assert f"no text in {tmp_path} for doc_id 't1'" in err.getvalue()

@@ -14,6 +14,7 @@ from itertools import accumulate
 from types import MappingProxyType
 from typing import Any
 
+from framing.clean import Rule
 from framing.clean import clean as find_chrome
 from framing.quotes import find_quotations
 from framing.segment import (
@@ -96,9 +97,12 @@ class Document:
         id: str = "doc",
         metadata: Mapping[str, Any] | None = None,
         clean: bool = True,
+        chrome_rules: tuple[Rule, ...] | None = None,
         max_sentence_chars: int = MAX_SENTENCE_CHARS,
     ) -> Document:
-        """Segment ``text``. With ``clean=False`` every line is treated as prose.
+        """Segment ``text``. With ``clean=False`` every line is treated as prose; else site
+        chrome is set aside by ``chrome_rules`` (default: the shipped ``boilerplate.tsv``; a
+        user's are merged in by ``Resources.chrome_rules()``).
 
         A sentence longer than ``max_sentence_chars`` (run-on text without sentence ends) is
         cut into pieces of at most that length (:func:`framing.segment.split_long`), with a
@@ -107,7 +111,7 @@ class Document:
             raise TypeError(f"Document text must be str, not {type(text).__name__}")
         diagnostics: list[Diagnostic] = []
         if clean:
-            chrome = find_chrome(text)
+            chrome = find_chrome(text, chrome_rules)
             paragraphs = paragraph_spans(text, list(chrome.kept_lines))
             removed, references = chrome.removed, chrome.references
         else:

@@ -60,8 +60,10 @@ class Scored:
     from_store: bool = False
 
 
-def document_from_record(record: Record) -> Document:
-    doc = Document.from_text(record.text, id=record.id, metadata=record.metadata)
+def document_from_record(record: Record, resources: Resources | None = None) -> Document:
+    """The record's Document, cleaned with the rules of ``resources`` (user boilerplate included)."""
+    rules = resources.chrome_rules() if resources is not None else None
+    doc = Document.from_text(record.text, id=record.id, metadata=record.metadata, chrome_rules=rules)
     if not record.warnings:
         return doc
     warnings = tuple(Diagnostic("input", w) for w in record.warnings)
@@ -80,7 +82,7 @@ def document_from_record(record: Record) -> Document:
 
 def score_record(record: Record, resources: Resources, analyzers: Sequence[str] | None) -> Scored:
     try:
-        doc = document_from_record(record)
+        doc = document_from_record(record, resources)
         return Scored(result=analyze(doc, analyzers=analyzers, resources=resources))
     except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
         return Scored(reject=Reject(record.id, record.origin, f"analysis failed: {type(error).__name__}: {error}"))

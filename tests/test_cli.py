@@ -327,3 +327,32 @@ def test_evaluate_attribution_without_texts_says_where_it_looked(tmp_path):
     err = io.StringIO()
     assert main(["evaluate-attribution", "--gold", str(gold), "--corpus", str(tmp_path)], stderr=err) == 1
     assert f"no text in {tmp_path} for doc_id 't1'" in err.getvalue()
+
+
+# --------------------------------------------------------------------------- user lexicons
+
+
+def test_score_refuses_a_lexicon_named_like_no_shipped_one_before_writing(tmp_path):
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("# name: my-words\n# version: 1\n# source: written for the tests\n# license: CC0\n"
+                    "# columns: term, category, weight, match, note\n"
+                    "term\tcategory\tweight\tmatch\tnote\nbeastly\temotive\t0.5\texact\t\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code, err = run(["score", "-", "-o", str(out), "--lexicon", str(mine)], stdin_bytes=b"A beastly plan, he said.")
+    assert code == 1
+    assert f"{mine}: lexicon name 'my-words' matches no shipped lexicon" in err
+    assert "valid names: affiliations, anonymous-sources, attribution-rules, boilerplate," in err
+    assert not out.exists()
+
+
+def test_score_cleans_with_a_user_boilerplate_file(tmp_path):
+    from .test_clean import ARTICLE, USER_BOILERPLATE
+
+    rules = tmp_path / "boilerplate-mine.tsv"
+    rules.write_text(USER_BOILERPLATE, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code, err = run(["score", "-", "-o", str(out), "--lexicon", str(rules), "--quiet"], stdin_bytes=ARTICLE.encode())
+    assert code == EXIT_OK, err
+    (record,) = read_jsonl(out)
+    assert [(r["reason"], ARTICLE[r["start"]:r["end"]]) for r in record["cleaning"]["removed"]] == [
+        ("tip-jar", "Tip jar: buy the editor a coffee at example.org")]

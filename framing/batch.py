@@ -453,13 +453,17 @@ class BatchCounts:
     rejected: int = 0
     from_store: int = 0
     chars: int = 0
+    warned: int = 0  # articles scored with warnings from reading (invalid UTF-8 bytes replaced)
     read: int = 0  # items taken from the input (kept by score_batch(counts=...))
     started: float = field(default_factory=time.monotonic)
 
     def add(self, item: Scored) -> None:
         if item.reject is not None:
             self.rejected += 1
-        elif item.from_store:
+            return
+        if item.warnings:
+            self.warned += 1
+        if item.from_store:
             self.from_store += 1
         else:
             self.scored += 1
@@ -482,8 +486,11 @@ class BatchCounts:
         return (
             f"scored {self.scored} article(s), rejected {self.rejected}, "
             f"skipped {self.from_store} unchanged from the store, "
-            f"{self.elapsed:.1f} s, {self.rate:.1f} articles/s"
+            f"{self.elapsed:.1f} s, {self.rate:.1f} articles/s{self._warned()}"
         )
+
+    def _warned(self) -> str:
+        return f"; {self.warned} article(s) with invalid UTF-8 bytes replaced" if self.warned else ""
 
     def stopped_line(self) -> str:
         """The summary of a run stopped before the end of its input."""
@@ -491,6 +498,7 @@ class BatchCounts:
             f"scored {self.scored} article(s), rejected {self.rejected}, "
             f"skipped {self.from_store} unchanged from the store, "
             f"left {self.left} read but unfinished and the rest of the input unread, {self.elapsed:.1f} s"
+            f"{self._warned()}"
         )
 
 
@@ -605,11 +613,11 @@ def _run(
                 outcomes = [("reject", t[0], t[3], f"worker failed: {type(error).__name__}: {error}")
                             for t in slot.chunk]
         done: list[Scored] = []
-        for (kind, doc_id, a, b), key in zip(outcomes, slot.keys, strict=True):
+        for (kind, doc_id, a, b), key, sent in zip(outcomes, slot.keys, slot.chunk, strict=True):
             if kind == "ok":
                 if store is not None:
                     store.put(doc_id, key, config_hash, a, b)
-                done.append(Scored(record=a, row=b))
+                done.append(Scored(record=a, row=b, origin=sent[3], warnings=tuple(sent[4])))
             else:
                 done.append(Scored(reject=Reject(doc_id, a, b)))
         return done
@@ -660,7 +668,8 @@ def _run(
                         flush()
                         yield from drain(window - 1)
                     continue
-                ready = [Scored(record=hit[0], row=hit[1], from_store=True)]
+                ready = [Scored(record=hit[0], row=hit[1], from_store=True, origin=item.origin,
+                                warnings=item.warnings)]
             if ordered and (chunk or slots):
                 flush()         # keep the reject / stored result behind the records before it
                 slots.append(_Slot(ready=ready))

@@ -280,6 +280,9 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
                     bar.update()
                     bar.set_postfix(rejects=counts.rejected, refresh=False)
                 if item.reject is None:
+                    if item.warnings:
+                        stderr.write(f"framing: warning: {item.origin} (id {item.record['id']!r}): "
+                                     f"{'; '.join(item.warnings)}\n")
                     if not (args.only_new and item.from_store):
                         writer.write_record(item.record, item.row)
                 else:

@@ -50,7 +50,9 @@ class Scored:
 
     Batch runs (``framing.batch``) give the JSON-ready ``record`` (``ArticleResult.to_dict()``)
     and flat figures ``row`` instead of ``result``; ``from_store`` says the record was read
-    from a store rather than analysed in this run.
+    from a store rather than analysed in this run. ``origin`` (file and line) and ``warnings``
+    (what reading the input said, e.g. invalid UTF-8 bytes replaced; also ``input``
+    diagnostics of the result) come from the input record.
     """
 
     result: ArticleResult | None = None
@@ -58,6 +60,8 @@ class Scored:
     record: Mapping[str, Any] | None = None
     row: Mapping[str, Any] | None = None
     from_store: bool = False
+    origin: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def document_from_record(record: Record, resources: Resources | None = None) -> Document:
@@ -83,7 +87,8 @@ def document_from_record(record: Record, resources: Resources | None = None) -> 
 def score_record(record: Record, resources: Resources, analyzers: Sequence[str] | None) -> Scored:
     try:
         doc = document_from_record(record, resources)
-        return Scored(result=analyze(doc, analyzers=analyzers, resources=resources))
+        result = analyze(doc, analyzers=analyzers, resources=resources)
+        return Scored(result=result, origin=record.origin, warnings=tuple(record.warnings))
     except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
         return Scored(reject=Reject(record.id, record.origin, f"analysis failed: {type(error).__name__}: {error}"))
 

@@ -130,6 +130,25 @@ def test_non_utf8_bytes_are_replaced_and_said(tmp_path):
     assert any(d["code"] == "input" and "replaced" in d["message"] for d in record["diagnostics"])
 
 
+def test_replaced_bytes_get_one_stderr_line_per_article_and_a_count_in_the_summary(tmp_path):
+    good = json.dumps({"id": "fine", "text": "The talks went well, the ministry said."}).encode()
+    bad = [json.dumps({"id": f"bad{i}", "text": "Le président a déclaré la réunion «X»."}, ensure_ascii=False).encode()
+           .replace("é".encode(), "é".encode("latin-1")) for i in (1, 2)]
+    src = tmp_path / "mixed.jsonl"
+    src.write_bytes(b"\n".join([bad[0], good, bad[1]]) + b"\n")
+    out = tmp_path / "out.jsonl"
+    code, err = run(["score", str(src), "-o", str(out), "--workers", "2"])
+    assert code == EXIT_OK
+    warnings = [line for line in err.splitlines() if line.startswith("framing: warning:")]
+    assert warnings == [
+        f"framing: warning: {src}:{n} (id 'bad{i}'): invalid UTF-8 bytes replaced with U+FFFD "
+        f"(4 bytes at byte offsets 29, 40, 45, 51 in the line)" for n, i in ((1, 1), (3, 2))  # the four é
+    ]
+    assert err.splitlines()[-1].endswith("; 2 article(s) with invalid UTF-8 bytes replaced")
+    records = read_jsonl(out)
+    assert [any(d["code"] == "input" for d in r["diagnostics"]) for r in records] == [True, False, True]
+
+
 def test_unknown_analyzer_names_the_valid_choices(capsys):
     code, _ = run(["score", str(CORPUS), "--analyzers", "lodaed"])
     assert code == 2

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report report-open test install lint model frames-model punkt benchmark notebooks clean chromium
+.PHONY: report report-open test install lint eval model frames-model punkt benchmark notebooks clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ chromium:
 ## The whole test suite.
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
+
+## Quality on human annotations nobody on this project made (../shared/eval-data, not distributed):
+## every analyzer with a matching set, beside plain baselines on the same data and folds. Sets that
+## are absent are skipped with one line each. docs/quality.md carries the table.
+eval: $(STAMP)
+	$(BIN)/python -m framing.evaluation --eval-data ../shared/eval-data
 
 lint: $(STAMP)
 	$(BIN)/ruff check framing tests benchmarks

@@ -9,7 +9,7 @@ input item, record by record:
   Nothing keeps a list of documents or results.
 * **Workers** are processes, each building its own :class:`~framing.pipeline.Resources`
   once (cached per process and configuration). Records travel to them as plain
-  ``(id, text, metadata, origin, warnings)`` tuples and come back as JSON-ready dicts: the
+  ``(id, text, metadata, origin, warnings, extraction)`` tuples and come back as JSON-ready dicts: the
   record (``ArticleResult.to_dict()``) and the flat figures row (the CSV row). Dicts rather
   than pickled ``ArticleResult``: the store and the writers need them anyway, and building
   them in the workers keeps the parent process (which reads, hashes, stores and writes) light.
@@ -52,6 +52,7 @@ from framing.corpus import Record, Reject, read_inputs
 from framing.output import flat_row
 from framing.results import SCHEMA_VERSION
 from framing.scoring import Scored, ScoreOptions, score_record
+from framing.webpage import DEFAULT_HTML_MODE
 
 __all__ = [
     "DEFAULT_CHUNKSIZE",
@@ -76,8 +77,8 @@ COMMIT_SECONDS = 2.0       # ... or this long since the last commit
 EXIT_PARENT_GONE = 70      # a worker's exit status when it ends because its parent died
 ABORT_JOIN_SECONDS = 5.0   # an interrupted run waits this long for each terminated worker
 
-# (id, text, metadata, origin, warnings): what a worker receives for one record.
-RecordTuple = tuple[str, str, Mapping[str, Any], str, tuple[str, ...]]
+# (id, text, metadata, origin, warnings, extraction): what a worker receives for one record.
+RecordTuple = tuple[str, str, Mapping[str, Any], str, tuple[str, ...], Mapping[str, Any] | None]
 # What a worker sends back for one record: ("ok", id, record, row) or ("reject", id, origin, reason).
 Outcome = tuple[str, Any, Any, Any]
 
@@ -163,8 +164,8 @@ def _exit_with_parent() -> None:
 
 def score_tuple(item: RecordTuple, options: ScoreOptions) -> Outcome:
     """Score one record tuple into ("ok", id, record, row) or ("reject", id, origin, reason)."""
-    doc_id, text, metadata, origin, warnings = item
-    record = Record(doc_id, text, metadata, origin, tuple(warnings))
+    doc_id, text, metadata, origin, warnings, extraction = item
+    record = Record(doc_id, text, metadata, origin, tuple(warnings), extraction)
     scored = score_record(record, _worker_resources(options), options.analyzers)
     if scored.reject is not None:
         return ("reject", doc_id, origin, scored.reject.reason)
@@ -180,7 +181,8 @@ def score_chunk(chunk: Sequence[RecordTuple], options: ScoreOptions) -> list[Out
 
 
 def _as_tuple(record: Record) -> RecordTuple:
-    return (record.id, record.text, dict(record.metadata), record.origin, tuple(record.warnings))
+    extraction = dict(record.extraction) if record.extraction is not None else None
+    return (record.id, record.text, dict(record.metadata), record.origin, tuple(record.warnings), extraction)
 
 
 # --------------------------------------------------------------------------- engines
@@ -544,7 +546,7 @@ def score_batch(
     the worker processes without waiting for their chunks; the store keeps what was yielded.
     ``window``: chunks in flight (default ``4 * workers``). ``engine``: ``"local"`` or
     ``"dask"`` (with ``scheduler`` the address of a running scheduler, else a LocalCluster
-    of ``workers`` processes).
+    of ``workers`` processes). Web pages among the paths are read in ``options.html_mode``.
     """
     options = options or ScoreOptions()
     if engine not in ENGINES:
@@ -555,12 +557,14 @@ def score_batch(
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, got {chunksize}")
     window = window or 4 * workers
-    items = _items(inputs, stdin, options.max_chars)
+    items = _items(inputs, stdin, options.max_chars, options.html_mode)
     return _run(items, options, workers, ordered, store, progress, counts, engine, scheduler, chunksize, window,
                 mp_context)
 
 
-def _items(inputs: Iterable[Any], stdin: Any, max_chars: int | None) -> Iterator[Record | Reject]:
+def _items(
+    inputs: Iterable[Any], stdin: Any, max_chars: int | None = None, html_mode: str = DEFAULT_HTML_MODE,
+) -> Iterator[Record | Reject]:
     if isinstance(inputs, (str, bytes, os.PathLike)):
         raise TypeError(f"score_batch() expects an iterable of inputs, got a single path {inputs!r}")
     iterator = iter(inputs)
@@ -569,7 +573,7 @@ def _items(inputs: Iterable[Any], stdin: Any, max_chars: int | None) -> Iterator
             yield first
             yield from iterator
         else:
-            yield from read_inputs([first, *iterator], stdin=stdin, max_chars=max_chars)
+            yield from read_inputs([first, *iterator], stdin=stdin, max_chars=max_chars, html_mode=html_mode)
         return
 
 

@@ -23,6 +23,7 @@ from framing.batch import ENGINES, BatchCounts, export_store, score_batch
 from framing.corpus import DEFAULT_MAX_BYTES
 from framing.output import OUTPUT_FORMATS, open_writer, output_format_for
 from framing.scoring import ScoreOptions
+from framing.webpage import DEFAULT_HTML_MODE, HTML_MODES
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--frames-model", metavar="MODEL", help="a frames classifier trained with 'framing train --task frames'"
     )
     _max_chars_argument(score)
+    _html_mode_argument(score)
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: CPU count)")
@@ -127,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--max-appendix", type=int, default=50, metavar="N", help="articles shown in full (default 50)")
     _max_chars_argument(report)
     report.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    _html_mode_argument(report)
     report.set_defaults(run=_run_report)
 
     evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
@@ -153,6 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="--task frames: score the lexicon cue detector (cue mass >= 0.5 evokes a frame) instead of a model",
     )
+    evaluate.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also score a plain TF-IDF word+char logistic regression on the same folds (with --model: trained "
+        "on the model's own training file) and print the model's margin over it",
+    )
+    evaluate.add_argument(
+        "--group-column",
+        metavar="COLUMN",
+        help="--cv, two labels: keep the sentences sharing this column's value (e.g. an article id) in one fold",
+    )
     evaluate.set_defaults(run=_run_evaluate)
 
     export = commands.add_parser("export", help="write the results held in a store")
@@ -169,6 +183,15 @@ def _max_chars_argument(parser: argparse.ArgumentParser) -> None:
         "--max-chars", type=_positive_int, metavar="N",
         help=f"reject articles whose text has more than N characters (default: only texts over "
              f"{DEFAULT_MAX_BYTES // 2**20} MiB of UTF-8 are rejected; see docs/batch.md for memory per article)",
+    )
+
+
+def _html_mode_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--html-mode",
+        choices=HTML_MODES,
+        default=DEFAULT_HTML_MODE,
+        help="web pages (.html): precision drops doubtful blocks (default), recall keeps more of the page",
     )
 
 
@@ -258,6 +281,7 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
         model=args.model,
         frames_model=args.frames_model,
         max_chars=args.max_chars,
+        html_mode=args.html_mode,
     )
     options.check_models()
     if args.only_new and not args.store:
@@ -331,7 +355,7 @@ def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     def on_reject(reject: Any) -> None:
         stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
 
-    loaded = load_or_score(args.inputs, options=ScoreOptions(max_chars=args.max_chars),
+    loaded = load_or_score(args.inputs, options=ScoreOptions(max_chars=args.max_chars, html_mode=args.html_mode),
                            scores_out=out / "scores.jsonl", on_reject=on_reject)
     if loaded.scored or loaded.rejects:
         with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
@@ -356,13 +380,32 @@ def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: Text
     return EXIT_OK
 
 
-def _read_labelled(args: argparse.Namespace) -> Any:
+def _read_labelled(args: argparse.Namespace, path: str | None = None, positive: str | None = None) -> Any:
     from framing.models.classifier import read_labelled
 
-    data = read_labelled(args.data, args.text_column, args.label_column, args.positive)
+    path = path or args.data
+    group_column = getattr(args, "group_column", None)
+    data = read_labelled(path, args.text_column, args.label_column, positive or args.positive, group_column)
     counts = ", ".join(f"{n} {label}" for label, n in data.counts().items())
-    print(f"{args.data}: {len(data)} sentences ({counts}); positive label {data.positive_label!r}: {data.positive_rule}")
+    print(f"{path}: {len(data)} sentences ({counts}); positive label {data.positive_label!r}: {data.positive_rule}")
     return data
+
+
+def _training_file(model: Any) -> str:
+    """The file a model was trained on, for --baseline with --model: it must still be there, unchanged."""
+    import hashlib
+    from pathlib import Path
+
+    recorded = str(model.trained_on.get("file") or "")
+    if not recorded or not Path(recorded).is_file():
+        raise ValueError(
+            f"--baseline with --model trains the baseline on the model's training file, {recorded or '(not recorded)'!r}, "
+            "which is not found; use --cv K to compare both on the same folds of your data"
+        )
+    expected = model.trained_on.get("sha256")
+    if expected and hashlib.sha256(Path(recorded).read_bytes()).hexdigest() != expected:
+        raise ValueError(f"--baseline with --model: {recorded} has changed since the model was trained on it")
+    return recorded
 
 
 def _read_frames(args: argparse.Namespace, frames: Sequence[str] | None = None) -> Any:
@@ -396,29 +439,67 @@ def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from framing.models.baseline import baseline_pipeline
+
     if args.lexicon_only and args.task != "frames":
         raise ValueError("--lexicon-only applies to --task frames only")
+    if args.group_column and (args.task != "loaded" or not args.cv):
+        raise ValueError("--group-column applies to --cv with two labels (--task loaded) only")
     if args.task == "frames":
         from framing.models import frames
 
+        baseline = None
         if args.model:
             model = frames.load_model(args.model)  # before reading the data: a bad model fails fast
-            report = frames.evaluate(model, _read_frames(args, model.frames))
+            data = _read_frames(args, model.frames)
+            report = frames.evaluate(model, data)
+            if args.baseline:
+                columns = list(model.trained_on.get("label_columns") or [])
+                trained = _training_file(model)
+                delimited = {"label_column": columns[0]} if len(columns) == 1 else {"label_columns": columns}
+                train_data = frames.read_multilabel(trained, args.text_column, delimiter=args.delimiter,
+                                                    min_positives=0, frames=model.frames, **delimited)
+                baseline = frames.baseline_beside(
+                    report, frames.evaluate_template(baseline_pipeline(multilabel=True), train_data, data),
+                    f"trained on {trained}, scored on the same data",
+                )
         elif args.lexicon_only:
-            report = frames.evaluate_lexicon(_read_frames(args))
+            data = _read_frames(args)
+            report = frames.evaluate_lexicon(data)
+            if args.baseline:
+                k = min(5, *data.counts().values())  # fewer folds when a frame has fewer than 5 positives
+                baseline = frames.baseline_beside(
+                    report, frames.cross_validate(data, k, template=baseline_pipeline(multilabel=True)),
+                    f"{k}-fold cross-validation on the same data (the lexicon is not trained on it)",
+                )
         else:
-            report = frames.cross_validate(_read_frames(args), args.cv)
+            data = _read_frames(args)
+            report = frames.cross_validate(data, args.cv)
+            if args.baseline:
+                baseline = frames.baseline_beside(
+                    report, frames.cross_validate(data, args.cv, template=baseline_pipeline(multilabel=True))
+                )
         print(report.format())
+        if baseline:
+            print("\n" + baseline)
         return EXIT_OK
-    from framing.models.classifier import cross_validate, evaluate, load_model
+    from framing.models.classifier import baseline_beside, cross_validate, evaluate, evaluate_template, load_model
 
     if args.model:
         model = load_model(args.model)  # before reading the data: a bad model fails fast
         data = _read_labelled(args)
         report = evaluate(model, data)
-    else:
-        report = cross_validate(_read_labelled(args), args.cv)
+        print(report.format())
+        if args.baseline:
+            train_data = _read_labelled(args, _training_file(model), positive=model.positive_label)
+            print("\n" + baseline_beside(report, evaluate_template(baseline_pipeline(), train_data, data)))
+        return EXIT_OK
+    data = _read_labelled(args)
+    grouped = bool(args.group_column)
+    report = cross_validate(data, args.cv, grouped=grouped)
     print(report.format())
+    if args.baseline:
+        print("\n" + baseline_beside(report, cross_validate(data, args.cv, grouped=grouped, template=baseline_pipeline())))
     return EXIT_OK
 
 

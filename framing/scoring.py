@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from framing.corpus import Record, Reject, read_inputs
 from framing.document import Document
 from framing.pipeline import ArticleResult, Resources, analyze
 from framing.spans import Diagnostic
+from framing.webpage import DEFAULT_HTML_MODE, HTML_MODES
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class ScoreOptions:
     model: str | os.PathLike | None = None
     frames_model: str | os.PathLike | None = None
     max_chars: int | None = None  # records with longer texts are rejected (read_inputs(max_chars=...))
+    # How web pages are read (framing.webpage.HTML_MODES): it changes the text, not the analysis.
+    html_mode: str = DEFAULT_HTML_MODE
+
+    def __post_init__(self) -> None:
+        if self.html_mode not in HTML_MODES:
+            raise ValueError(f"unknown html_mode {self.html_mode!r}; available: {', '.join(HTML_MODES)}")
 
     def resources(self) -> Resources:
         return Resources(
@@ -88,6 +95,8 @@ def score_record(record: Record, resources: Resources, analyzers: Sequence[str] 
     try:
         doc = document_from_record(record, resources)
         result = analyze(doc, analyzers=analyzers, resources=resources)
+        if record.extraction:   # a web page: the cleaning record starts with what extraction dropped
+            result = replace(result, cleaning={"extraction": dict(record.extraction), **result.cleaning})
         return Scored(result=result, origin=record.origin, warnings=tuple(record.warnings))
     except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
         return Scored(reject=Reject(record.id, record.origin, f"analysis failed: {type(error).__name__}: {error}"))
@@ -108,4 +117,5 @@ def score_records(
 def score_inputs(inputs: Iterable[str], options: ScoreOptions | None = None, *, stdin: Any = None) -> Iterator[Scored]:
     """Read and score files/directories/stdin, streaming."""
     options = options or ScoreOptions()
-    yield from score_records(read_inputs(inputs, stdin=stdin, max_chars=options.max_chars), options)
+    reader = read_inputs(inputs, stdin=stdin, max_chars=options.max_chars, html_mode=options.html_mode)
+    yield from score_records(reader, options)

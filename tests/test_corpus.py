@@ -1,4 +1,4 @@
-"""Tests for framing.corpus (reading inputs) and framing.htmltext.
+"""Tests for framing.corpus (reading inputs) and framing.htmltext (the fallback HTML reader).
 
 Every file below is written for the tests into tmp_path, except the seed articles
 (corpus/seeds) and the open Wikinews corpus (corpus/open/wikinews-gum.jsonl).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import pickle
@@ -265,7 +266,9 @@ def test_html_main_text_is_extracted_without_chrome(tmp_path):
     )
     for chrome in ("Buy now", "Sport", "Related", "Subscribe", "rights reserved", "color"):
         assert chrome not in rec.text
-    assert rec.metadata == {"title": "Talks in Beijing – Daily Example", "text_source": "html-extracted"}
+    # trafilatura reads the title without the site's suffix; the hash is of the page as read
+    assert rec.metadata == {"title": "Talks in Beijing", "text_source": "trafilatura",
+                            "html_sha256": hashlib.sha256(PAGE.encode("utf-8")).hexdigest()}
 
 
 def test_html_title_falls_back_to_h1_and_pre_keeps_whitespace():
@@ -284,7 +287,8 @@ def test_html_table_cells_and_list_items():
 def test_html_with_no_text_is_rejected(tmp_path):
     (tmp_path / "empty.htm").write_text("<html><script>x()</script><nav>Menu</nav></html>")
     rej = only(read(tmp_path / "empty.htm"), Reject)
-    assert rej.reason == "empty text"
+    assert rej.reason.startswith("no article text: trafilatura found no main text and the fallback reader only "
+                                 "page chrome")
 
 
 # --------------------------------------------------------------------------- .jsonl
@@ -513,7 +517,7 @@ def test_manifest_title_wins_over_the_html_title(tmp_path):
                                           ["q", "q.html", ""]])
     p, q = read(tmp_path)
     assert p.metadata["title"] == "From manifest"
-    assert q.metadata["title"] == "Talks in Beijing – Daily Example"
+    assert q.metadata["title"] == "Talks in Beijing"
 
 
 def test_manifest_refuses_multi_record_files(tmp_path):

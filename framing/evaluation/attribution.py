@@ -16,27 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-MIN_COVER = 0.3
-
-
-@dataclass(frozen=True)
-class PRF:
-    true_positives: int
-    predicted: int
-    gold: int
-
-    @property
-    def precision(self) -> float:
-        return self.true_positives / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.true_positives / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+from framing.evaluation.spans import PRF, match_spans
 
 
 @dataclass(frozen=True)
@@ -83,23 +63,11 @@ def _is_anonymous(item: Mapping[str, Any]) -> bool:
 
 
 def match(predicted: Sequence[Mapping[str, Any]], gold: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:
-    """One-to-one pairs (predicted index, gold index), greedy by overlap."""
-    candidates = []
-    for pi, p in enumerate(predicted):
-        for gi, g in enumerate(gold):
-            length = g["content_end"] - g["content_start"]
-            overlap = min(p["content_end"], g["content_end"]) - max(p["content_start"], g["content_start"])
-            if length > 0 and overlap > MIN_COVER * length:
-                candidates.append((overlap, -pi, -gi))
-    candidates.sort(reverse=True)
-    used_p, used_g, pairs = set(), set(), []
-    for _, npi, ngi in candidates:
-        if -npi in used_p or -ngi in used_g:
-            continue
-        used_p.add(-npi)
-        used_g.add(-ngi)
-        pairs.append((-npi, -ngi))
-    return sorted(pairs)
+    """One-to-one pairs (predicted index, gold index), greedy by overlap (:mod:`framing.evaluation.spans`)."""
+    def spans(items: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:
+        return [(item["content_start"], item["content_end"]) for item in items]
+
+    return sorted(match_spans(spans(predicted), spans(gold)))
 
 
 def evaluate(pairs_of_docs: Iterable[tuple[Sequence[Mapping[str, Any]], Sequence[Mapping[str, Any]], str]]) -> AttributionEvaluation:

@@ -39,7 +39,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from framing.models.features import LoadedFeatures
@@ -65,6 +65,7 @@ class LabelledData:
     positive_rule: str  # how the positive label was chosen, said in the CLI output
     source: str = ""
     sha256: str = ""
+    groups: tuple[str, ...] = ()  # e.g. the article of each sentence, for grouped folds
 
     @property
     def y(self) -> np.ndarray:
@@ -97,12 +98,21 @@ def choose_positive(labels: Sequence[str], positive: str | None = None) -> tuple
     return found[-1], "the label sorting last alphabetically (use --positive to choose)"
 
 
-def make_data(texts: Sequence[str], labels: Sequence[str], positive: str | None = None, **source: str) -> LabelledData:
+def make_data(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    positive: str | None = None,
+    *,
+    groups: Sequence[str] = (),
+    **source: str,
+) -> LabelledData:
     if len(texts) != len(labels):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+    if groups and len(groups) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(groups)} groups")
     positive_label, rule = choose_positive(labels, positive)
     negative_label = next(x for x in sorted(set(labels)) if x != positive_label)
-    return LabelledData(tuple(texts), tuple(labels), negative_label, positive_label, rule, **source)
+    return LabelledData(tuple(texts), tuple(labels), negative_label, positive_label, rule, groups=tuple(groups), **source)
 
 
 def open_csv(path: Path, wanted: Sequence[tuple[str, str]]) -> tuple[csv.DictReader, str]:
@@ -122,11 +132,16 @@ def read_labelled(
     text_column: str = "text",
     label_column: str = "label",
     positive: str | None = None,
+    group_column: str | None = None,
 ) -> LabelledData:
-    """Read a CSV of labelled sentences (header row; other columns are ignored)."""
+    """Read a CSV of labelled sentences (header row; other columns are ignored). ``group_column``
+    names a column (e.g. the article id) whose values keep sentences together in folds."""
     path = Path(path)
-    reader, sha256 = open_csv(path, [(text_column, "--text-column"), (label_column, "--label-column")])
-    texts, labels = [], []
+    wanted = [(text_column, "--text-column"), (label_column, "--label-column")]
+    if group_column:
+        wanted.append((group_column, "--group-column"))
+    reader, sha256 = open_csv(path, wanted)
+    texts, labels, groups = [], [], []
     for row in reader:
         text, label = (row.get(text_column) or "").strip(), (row.get(label_column) or "").strip()
         if not text and not label:
@@ -136,10 +151,12 @@ def read_labelled(
             raise ValueError(f"{path}:{reader.line_num}: empty {missing}")
         texts.append(text)
         labels.append(label)
+        if group_column:
+            groups.append((row.get(group_column) or "").strip())
     if not texts:
         raise ValueError(f"{path}: no labelled rows")
     try:
-        return make_data(texts, labels, positive, source=str(path), sha256=sha256)
+        return make_data(texts, labels, positive, groups=groups, source=str(path), sha256=sha256)
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
 
@@ -545,23 +562,65 @@ def evaluate(model: TrainedModel, data: LabelledData) -> EvaluationReport:
     return _report("held-out evaluation", data, predicted)
 
 
-def cross_validate(data: LabelledData, k: int = 5, **params: Any) -> EvaluationReport:
-    """Stratified k-fold (shuffled, fixed seed): pooled per-class scores and per-fold macro-F1."""
+def evaluate_template(template: Pipeline, train_data: LabelledData, data: LabelledData) -> EvaluationReport:
+    """Fit a clone of an untrained pipeline on ``train_data`` and score it on ``data`` (the same
+    positive label): e.g. the baseline trained on a model's own training data."""
+    data = make_data(data.texts, data.labels, train_data.positive_label, source=data.source, sha256=data.sha256)
+    pipeline = clone(template).fit(list(train_data.texts), train_data.y)
+    return _report("held-out evaluation", data, pipeline.predict(list(data.texts)).astype(np.int64))
+
+
+def cross_validate(
+    data: LabelledData, k: int = 5, *, grouped: bool = False, template: Pipeline | None = None, **params: Any
+) -> EvaluationReport:
+    """Stratified k-fold (shuffled, fixed seed): pooled per-class scores and per-fold macro-F1.
+
+    ``grouped``: folds keep each group of ``data.groups`` (e.g. an article's sentences) whole,
+    the honest figure where labels cluster by article. ``template``: another untrained
+    pipeline to evaluate on the very same folds (e.g. :func:`framing.models.baseline.baseline_pipeline`).
+    """
     if k < 2:
         raise ValueError(f"--cv needs at least 2 folds, got {k}")
     smallest = min(data.counts().values())
     if smallest < k:
         raise ValueError(f"{k}-fold cross-validation needs at least {k} sentences of each label; the smallest class has {smallest}")
     y = data.y
-    splits = StratifiedKFold(k, shuffle=True, random_state=RANDOM_STATE).split(np.zeros(len(y)), y)
+    method = f"{k}-fold cross-validation"
+    if grouped:
+        if not data.groups:
+            raise ValueError("grouped folds need a group per sentence (--group-column)")
+        if len(set(data.groups)) < k:
+            raise ValueError(f"{k} grouped folds need at least {k} groups; found {len(set(data.groups))}")
+        splits = StratifiedGroupKFold(k, shuffle=True, random_state=RANDOM_STATE).split(np.zeros(len(y)), y, data.groups)
+        method += f", grouped ({len(set(data.groups))} groups kept whole)"
+    else:
+        splits = StratifiedKFold(k, shuffle=True, random_state=RANDOM_STATE).split(np.zeros(len(y)), y)
     predicted, folds = out_of_fold(
-        build_pipeline(**params),
+        template if template is not None else build_pipeline(**params),
         data.texts,
         y,
-        splits,
+        list(splits),
         lambda truth, guess: f1_score(truth, guess, average="macro", labels=[0, 1], zero_division=0),
     )
-    return _report(f"{k}-fold cross-validation", data, predicted, folds)
+    return _report(method, data, predicted, folds)
+
+
+def baseline_beside(model: EvaluationReport, baseline: EvaluationReport) -> str:
+    """The baseline's scores on the same folds and the model's margin over it, as text."""
+    from framing.models.baseline import NAME
+
+    lines = [f"baseline ({NAME}), same folds:", ""]
+    lines += score_table(baseline.classes)
+    lines.append("")
+    lines.append(f"macro-F1  {baseline.macro_f1:.3f}   model − baseline: {model.macro_f1 - baseline.macro_f1:+.3f}")
+    lines.append(f"accuracy  {baseline.accuracy:.3f}   model − baseline: {model.accuracy - baseline.accuracy:+.3f}")
+    if baseline.fold_macro_f1 and model.fold_macro_f1:
+        wins = sum(m > b for m, b in zip(model.fold_macro_f1, baseline.fold_macro_f1))
+        lines.append(
+            f"macro-F1 per fold: {baseline.fold_mean:.3f} ± {baseline.fold_std:.3f}; "
+            f"the model is ahead on {wins} of {len(baseline.fold_macro_f1)} folds"
+        )
+    return "\n".join(lines)
 
 
 # -- the model file -----------------------------------------------------------------------

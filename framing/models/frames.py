@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import scipy.sparse as sp
 import sklearn
+from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_fscore_support
@@ -538,6 +539,31 @@ def evaluate(model: FramesModel, data: MultiLabelData) -> FramesReport:
     return score_predictions("held-out evaluation", shared, gold, predicted, notes=notes)
 
 
+def evaluate_template(template: Pipeline, train_data: MultiLabelData, data: MultiLabelData) -> FramesReport:
+    """Fit a clone of an untrained pipeline on ``train_data`` and score it on the frames both
+    data sets label (e.g. the baseline trained on a model's own training data)."""
+    shared = [f for f in train_data.frames if f in data.frames]
+    if not shared:
+        raise ValueError(f"the data labels none of the training data's frames ({', '.join(train_data.frames)})")
+    pipeline = clone(template).fit(list(train_data.texts), train_data.Y)
+    columns = [train_data.frames.index(f) for f in shared]
+    predicted = np.asarray(pipeline.predict(list(data.texts)))[:, columns].astype(np.int64)
+    gold = np.column_stack([data.column(f) for f in shared])
+    return score_predictions("held-out evaluation", shared, gold, predicted)
+
+
+def baseline_beside(model: FramesReport, baseline: FramesReport, how: str = "same folds") -> str:
+    """The baseline's scores and the model's margins over it, as text."""
+    from framing.models.baseline import NAME
+
+    lines = [f"baseline ({NAME}, one-vs-rest), {how}:", ""]
+    lines += score_table(baseline.frames, "frame")
+    lines.append("")
+    lines.append(f"micro-F1  {baseline.micro_f1:.3f}   model − baseline: {model.micro_f1 - baseline.micro_f1:+.3f}")
+    lines.append(f"macro-F1  {baseline.macro_f1:.3f}   model − baseline: {model.macro_f1 - baseline.macro_f1:+.3f}")
+    return "\n".join(lines)
+
+
 def scheme_of(frames: Sequence[str]) -> str:
     """The frame scheme whose slugs include all of ``frames`` (PFC first)."""
     for scheme in SCHEMES:
@@ -611,8 +637,9 @@ def iterative_folds(Y: np.ndarray, k: int, random_state: int = RANDOM_STATE) -> 
     return [np.flatnonzero(fold_of == f) for f in range(k)]
 
 
-def cross_validate(data: MultiLabelData, k: int = 5, **params: Any) -> FramesReport:
-    """Iteratively stratified k-fold (fixed seed): pooled per-frame scores, per-fold macro-F1."""
+def cross_validate(data: MultiLabelData, k: int = 5, *, template: Pipeline | None = None, **params: Any) -> FramesReport:
+    """Iteratively stratified k-fold (fixed seed): pooled per-frame scores, per-fold macro-F1.
+    ``template``: another untrained pipeline to evaluate on the very same folds (the baseline)."""
     if k < 2:
         raise ValueError(f"--cv needs at least 2 folds, got {k}")
     smallest = min(data.counts().values())
@@ -621,7 +648,8 @@ def cross_validate(data: MultiLabelData, k: int = 5, **params: Any) -> FramesRep
     folds = iterative_folds(data.Y, k)
     everything = np.arange(len(data))
     splits = [(np.setdiff1d(everything, test), test) for test in folds]
-    predicted, fold_scores = out_of_fold(build_pipeline(**params), data.texts, data.Y, splits, _macro_present)
+    template = template if template is not None else build_pipeline(**params)
+    predicted, fold_scores = out_of_fold(template, data.texts, data.Y, splits, _macro_present)
     notes = [f"folds: iterative stratification (Sechidis et al. 2011), seed {RANDOM_STATE}"]
     return score_predictions(f"{k}-fold cross-validation", data.frames, data.Y, predicted, fold_scores, notes)
 

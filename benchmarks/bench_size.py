@@ -16,7 +16,8 @@ Kinds of article:
 Each size runs in a fresh process that first warms up (imports, lexicons, models, on a short
 text), then times what a batch worker does for one record (``framing.batch.score_tuple``:
 segmentation, every analyzer, the JSON record and the flat row) and ``json.dumps`` of the record
-(the output line). Peak RSS is the process's ``ru_maxrss``; "warm RSS" is its RSS after the
+(the output line), in wall-clock and CPU seconds (CPU time is the steadier figure on a shared
+machine). Peak RSS is the process's ``ru_maxrss``; "warm RSS" is its RSS after the
 warm-up, so the difference is what the article costs.
 
 Targets (issue 16): a 1 MB article scores in well under 30 s; the 200,000-character line in
@@ -96,16 +97,18 @@ def rss_mb() -> float:
 
 def measure(kind: str, size: int) -> dict:
     """One article in this (fresh) process."""
-    from framing.batch import score_tuple
+    from framing.batch import _as_tuple, score_tuple
+    from framing.corpus import Record
     from framing.scoring import ScoreOptions
 
     options = ScoreOptions()
     text = build(kind, size)
-    score_tuple(("warm-up", 'A short text. He said "yes" to it.', {}, "warm-up", ()), options)
+    score_tuple(_as_tuple(Record("warm-up", 'A short text. He said "yes" to it.', {}, "warm-up")), options)
     warm = rss_mb()
-    start = time.perf_counter()
-    outcome = score_tuple(("bench", text, {}, "bench", ()), options)
-    scored = time.perf_counter() - start
+    item = _as_tuple(Record("bench", text, {}, "bench"))
+    start, cpu = time.perf_counter(), time.process_time()
+    outcome = score_tuple(item, options)
+    scored, cpu = time.perf_counter() - start, time.process_time() - cpu
     if outcome[0] != "ok":
         raise SystemExit(f"rejected: {outcome[3]}")
     record = outcome[2]
@@ -115,7 +118,7 @@ def measure(kind: str, size: int) -> dict:
     cut = [d for d in record["diagnostics"] if d["code"] == "long-sentence"]
     return {
         "kind": kind, "chars": len(text), "sentences": record["segments"]["sentences"], "cut": len(cut),
-        "seconds": scored, "json_seconds": dumped, "json_mb": len(line.encode("utf-8")) / 1e6,
+        "seconds": scored, "cpu_seconds": cpu, "json_seconds": dumped, "json_mb": len(line.encode("utf-8")) / 1e6,
         "warm_mb": warm, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -123,7 +126,9 @@ def measure(kind: str, size: int) -> dict:
 def in_child(kind: str, size: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, __file__, "--_measure", kind, str(size)],
-                         env=env, capture_output=True, text=True, check=True)
+                         env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{kind} {size}: the measuring process failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -136,13 +141,14 @@ def main() -> None:
     if args._measure:
         print(json.dumps(measure(args._measure[0], int(args._measure[1]))))
         return
-    print(f"{'kind':>8} {'chars':>10} {'sentences':>9} {'cut':>4} {'score s':>8} {'s/100k':>7} "
+    print(f"{'kind':>8} {'chars':>10} {'sentences':>9} {'cut':>4} {'score s':>8} {'CPU s':>7} {'CPU s/100k':>10} "
           f"{'json s':>7} {'JSON MB':>8} {'warm MB':>8} {'peak MB':>8}")
     for kind in args.kinds:
         for size in args.sizes or DEFAULT_SIZES[kind]:
             r = in_child(kind, size)
             print(f"{kind:>8} {r['chars']:>10,} {r['sentences']:>9} {r['cut']:>4} {r['seconds']:>8.2f} "
-                  f"{r['seconds'] / r['chars'] * 1e5:>7.2f} {r['json_seconds']:>7.2f} {r['json_mb']:>8.1f} "
+                  f"{r['cpu_seconds']:>7.2f} {r['cpu_seconds'] / r['chars'] * 1e5:>10.2f} "
+                  f"{r['json_seconds']:>7.2f} {r['json_mb']:>8.1f} "
                   f"{r['warm_mb']:>8.0f} {r['peak_mb']:>8.0f}", flush=True)
 
 

@@ -278,13 +278,21 @@ def _end_now(pool: ProcessPoolExecutor) -> None:
         terminate()
         return
     # Before 3.14 ProcessPoolExecutor has no public way to end its workers: its process table
-    # is the only handle on them.
+    # is the only handle on them. Its result pipe is taken now, as shutdown() forgets it.
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
     for process in processes:
         process.join(ABORT_JOIN_SECONDS)
+    # A worker ended while sending a result leaves half a message in the result pipe, and the
+    # pool's manager thread waits for the rest for ever (interpreter exit then waits for that
+    # thread: the process hung after its summary). With the workers gone, this process holds
+    # the pipe's last write end: closing it lets that thread read end-of-file and finish.
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 class _DaskEngine:

@@ -132,6 +132,25 @@ def build_parser() -> argparse.ArgumentParser:
     _html_mode_argument(report)
     report.set_defaults(run=_run_report)
 
+    stories = commands.add_parser("stories", help="group articles into stories: the same event in different outlets")
+    stories.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="scores .jsonl files, 'score --store' databases, or a corpus as for 'score' (read, not scored)",
+    )
+    stories.add_argument("-o", "--output", default="-", help="stories CSV, one row per story (default: stdout)")
+    stories.add_argument("--articles", metavar="CSV", help="also write one row per article with its story")
+    stories.add_argument("--threshold", type=float, default=None, metavar="COSINE",
+                         help="least cosine similarity of two neighbours (default: the evaluated setting)")
+    stories.add_argument("--window-days", type=int, default=None, metavar="DAYS",
+                         help="articles dated further apart are never neighbours (default: the evaluated setting)")
+    stories.add_argument("--no-dates", action="store_true", help="ignore dates (compare every article with every other)")
+    stories.add_argument("--neighbours", type=_positive_int, default=None, metavar="K",
+                         help="neighbours kept per article (default: the evaluated setting)")
+    stories.add_argument("--min-outlets", type=_positive_int, default=1, metavar="N",
+                         help="write only stories covered by at least N outlets (default 1: every story)")
+    stories.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    stories.set_defaults(run=_run_stories)
+
     evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
     evaluate_attribution.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
     evaluate_attribution.add_argument(
@@ -366,6 +385,35 @@ def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     if not args.quiet:
         stderr.write(f"framing: report on {len(loaded.records)} article(s) written to {paths.html}\n")
     return EXIT_REJECTED if loaded.rejects else EXIT_OK
+
+
+def _run_stories(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from framing import stories as st
+
+    rejected = []
+
+    def on_reject(reject: Any) -> None:
+        rejected.append(reject)
+        stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
+
+    if args.no_dates and args.window_days is not None:
+        raise ValueError("--no-dates and --window-days contradict each other; give one")
+    options: dict[str, Any] = {"window_days": None} if args.no_dates else {}
+    for name in ("threshold", "window_days", "neighbours"):
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
+    found = st.read_stories(args.inputs, on_reject=on_reject, **options)
+    table = found.shared(args.min_outlets)
+    table.to_csv(sys.stdout if args.output == "-" else args.output, index=False)
+    if args.articles:
+        found.articles.to_csv(args.articles, index=False)
+    if not args.quiet:
+        settings = found.settings
+        window = "dates ignored" if settings.window_days is None else f"window {settings.window_days} days"
+        stderr.write(f"framing: {len(found.articles)} article(s) in {len(found.stories)} stories, "
+                     f"{len(found.shared(2))} covered by two outlets or more (threshold {settings.threshold:.2f}, "
+                     f"{window}, {settings.neighbours} neighbours)\n")
+    return EXIT_REJECTED if rejected else EXIT_OK
 
 
 def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:

@@ -509,7 +509,7 @@ def test_frames_section_renders_table_charts_evidence_and_methods(seed_records, 
         assert (tmp_path / "charts" / f"{name}.svg").exists()
     assert "How to read this:" in section
     assert 'class="frame-cue frame-dominant" title="frame: external regulation (pfc)' in section
-    assert "The pairing is automatic" in section and "No pair of articles from different outlets" in section
+    assert 'href="#stories"' in section  # outlets on the same story: the Stories section
     assert 'id="methods-frames"' in page and "cues evoke a frame" in page.lower()
     heatmap = (tmp_path / "charts" / "heatmap.svg").read_text(encoding="utf-8")
     assert "frames_pfc" not in heatmap  # frames stay in their own section
@@ -523,13 +523,32 @@ def test_report_without_frames_says_so(sentiment_records, tmp_path):
     assert "Not available (analyzer frames not run)." in page
 
 
-def test_a_same_event_pair_is_shown_with_its_frame_differences(tmp_path):
-    text = seed_text(seed_id("001"))
-    shortened = "\n\n".join(p for k, p in enumerate(text.split("\n\n")) if k % 3 != 1)
-    records = [as_article("orig", "Outlet A", text), as_article("copy", "Outlet B", shortened)]
+def test_stories_section_shows_each_story_side_by_side_and_the_within_story_effects(tmp_path):
+    from tests.story_texts import story_articles
+
+    records = [analyze(Document.from_text(a["text"], id=a["id"], metadata=a["metadata"])).to_dict()
+               for a in story_articles()]
     paths = build_report(records, tmp_path, n_boot=100)
-    section = paths.html.read_text(encoding="utf-8").split('id="same-event"', 1)[1].split("</section>", 1)[0]
-    assert section.count('<div class="event-pair">') == 1
-    assert re.search(r"similarity 0\.\d\d", section) and '<table class="pair">' in section
-    assert re.search(r"<td>[+-]0\.\d\d <span class=\"meta\">\(Outlet [AB] more\)</span></td>", section)
-    assert "(similarity 0." in paths.markdown.read_text(encoding="utf-8")
+    page = paths.html.read_text(encoding="utf-8")
+    section = page.split('<section id="stories">', 1)[1].split("</section>", 1)[0]
+    assert "<b>3 covered by two outlets or more</b> (9 articles)" in section
+    assert section.count('<table class="story-side">') == 3
+    flood = section.split("story-s0001", 1)[1].split("</table>", 1)[0]  # the flood: dated first
+    assert "tamsin" in flood.split("</h4>", 1)[0]
+    for outlet in ("Daily Ledger", "Morning Post", "City Wire"):
+        assert f'<th class="text">{outlet}</th>' in flood
+    assert "Marlow Creek evacuated as the Tamsin bursts its banks" in flood
+    effects_table = section.split('class="overview story-effects"', 1)[1].split("</table>", 1)[0]
+    assert effects_table.count("<tr><td>") == 3 and "k=3" in effects_table
+    assert "How to read this:" in section and "which</i> stories the outlet covered" in section
+    effects = pd.read_csv(tmp_path / "story_effects.csv")
+    assert set(effects["outlet"]) == {"Daily Ledger", "Morning Post", "City Wire"}
+    assert (effects.loc[effects["figure"] == "loaded_score", "stories"] == 3).all()
+    # every outlet covers every story once: where a figure is defined for all nine articles, the
+    # within-story and raw differences agree
+    complete = effects.groupby("figure")["story_articles"].transform("sum") == 9
+    assert complete.sum() >= 3 * 10
+    np.testing.assert_allclose(effects.loc[complete, "within"], effects.loc[complete, "raw_difference"], atol=1e-9)
+    assert len(pd.read_csv(tmp_path / "stories.csv")) == 3
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    assert "## Stories: outlets compared on the same story" in markdown and "| Daily Ledger | 3 |" in markdown

@@ -34,6 +34,7 @@ SECTIONS: dict[str, str] = {
     "loaded-sentences": "framing.evaluation.loaded_sentences",
     "loaded-words": "framing.evaluation.loaded_words",
     "frames": "framing.evaluation.frames",
+    "stories": "framing.evaluation.stories",
 }
 
 

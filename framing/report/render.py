@@ -19,6 +19,7 @@ from markupsafe import Markup
 from framing.report import aggregate as agg
 from framing.report import charts as ch
 from framing.report import events as ev
+from framing.report import stories as rs
 from framing.report.highlight import Mark, highlight, highlight_html, legend_html, loaded_marks
 
 STYLE = importlib_resources.files("framing.report").joinpath("report.css").read_text(encoding="utf-8")
@@ -130,7 +131,8 @@ class Comparison:
     frames: dict[str, agg.FrameTable] = field(default_factory=dict)
     frame_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
     frame_charts: list[ch.Chart] = field(default_factory=list)
-    event_pairs: ev.EventPairs | None = None
+    event_pairs: ev.EventPairs | None = None  # no longer computed: the Stories section replaces the pairs
+    story_section: rs.StorySection | None = None
 
     @classmethod
     def build(cls, records: list[dict[str, Any]], *, n_boot: int = 2000, seed: int = 0, top: int = ch.TOP_OUTLETS
@@ -152,7 +154,7 @@ class Comparison:
         self.frames = {s: agg.frame_table(outlets, articles, s) for s in agg.FRAME_SCHEMES}
         if not self.frames["pfc"].empty:
             self.frame_evidence = agg.frame_evidence(records, self.frames["pfc"])
-            self.event_pairs = ev.same_event_pairs(records)
+        self.story_section = rs.story_section(records, articles, n_boot=n_boot, seed=seed)
         self._make_charts(top)
         self._make_frame_charts(top)
         return self
@@ -365,6 +367,31 @@ def frames_context(comp: Comparison, texts: Mapping[str, str], limit_outlets: in
     }
 
 
+def stories_context(comp: Comparison) -> dict[str, Any]:
+    """The Stories section: within-story outlet effects beside the raw averages, and the stories
+    covered by several outlets side by side with each article's most loaded sentence."""
+    section = comp.story_section
+    if section is None:
+        return {"stories": None}
+    shared = rs.shared_stories(section)
+    for story in shared:
+        for column in story["columns"]:
+            article = column["article"]
+            column["sentence_html"] = highlight(article.sentence, loaded_marks(article.sentence_spans)) \
+                if article.sentence else ""
+            column["figure_cells"] = [(figure_label(f), fmt(v)) for f, v in column["figures"]]
+    settings = section.stories.settings
+    return {"stories": {
+        "settings": settings, "total": len(section.stories.stories), "articles": len(section.stories.articles),
+        "shared": len(section.stories.shared(2)),
+        "shared_articles": int(section.stories.shared(2)["n_articles"].sum()),
+        "figures": [(f, frame_name(f.removeprefix("frames_pfc_").removesuffix("_share")) + " (frame share)"
+                     if agg.is_frame_figure(f) else figure_label(f), figure_description(f)) for f in section.shown],
+        "rows": rs.effect_cells(section), "list": shared,
+        "title_weight": section.stories.weights[0], "lead_weight": section.stories.weights[1],
+    }}
+
+
 def render_html(comp: Comparison, *, title: str, max_appendix: int = 50, chart_top: int = ch.TOP_OUTLETS) -> str:
     outlets = comp.outlets
     figures = agg.outlet_figures(outlets)
@@ -436,6 +463,7 @@ def render_html(comp: Comparison, *, title: str, max_appendix: int = 50, chart_t
         "frame_figures": sum(agg.is_frame_figure(f) for f in figures),
         "frames_available": any(not t.empty for t in comp.frames.values()),
         **frames_context(comp, texts, MAX_TABLE_OUTLETS),
+        **stories_context(comp),
         "provenance": _provenance(comp.records),
         "vader_version": _vader_version(),
         "single_outlets": int((outlets["n"] == 1).sum()) if not outlets.empty else 0,
@@ -487,6 +515,7 @@ def render_markdown(comp: Comparison, *, title: str, chart_files: Mapping[str, s
     for missing, needs in comp.missing_charts:
         lines += [f"### {missing}", "", f"Not available (analyzer {needs} not run).", ""]
     lines += markdown_frames(comp, chart_files)
+    lines += markdown_stories(comp)
     lines += ["## Figures", ""]
     for f in agg.outlet_figures(outlets):
         if not agg.is_frame_figure(f):
@@ -541,6 +570,40 @@ def markdown_frames(comp: Comparison, chart_files: Mapping[str, str]) -> list[st
     return lines
 
 
+def markdown_stories(comp: Comparison) -> list[str]:
+    section = comp.story_section
+    lines = ["## Stories: outlets compared on the same story", ""]
+    if section is None or section.stories.stories.empty:
+        return lines + ["No articles with text to group into stories.", ""]
+    shared = section.stories.shared(2)
+    lines += [f"{len(section.stories.stories)} stories found automatically (see report.html for how); {len(shared)} "
+              f"covered by two outlets or more ({int(shared['n_articles'].sum())} articles). Each cell: the outlet's "
+              "within-story difference (its articles minus the other outlets' on the same stories; bootstrap 95% "
+              "interval over stories), then the raw difference (its average minus the other outlets' averages, "
+              "all stories). Where the two differ, the raw difference owes that much to which stories the outlet "
+              "covered. All figures: story_effects.csv; stories: stories.csv.", ""]
+    rows = rs.effect_cells(section)
+    if rows:
+        header = ["outlet", "shared stories"] + [figure_label(f) for f in section.shown]
+        lines += ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+        for row in rows:
+            cells = [f"{c['within']} {c['interval']} (raw {c['raw']})".replace("  ", " ") for c in row["cells"]]
+            lines.append("| " + " | ".join(_md_cell(c) for c in [row["outlet"], row["stories"], *cells]) + " |")
+        lines.append("")
+    else:
+        lines += ["No story is covered by two outlets: there is nothing to compare within stories.", ""]
+    for story in rs.shared_stories(section):
+        dates = story["first_date"] + (f" – {story['last_date']}" if story["last_date"] != story["first_date"] else "")
+        lines += [f"### {story['story']}: {story['top_terms']}" + (f" ({dates})" if dates else ""), ""]
+        for column in story["columns"]:
+            article = column["article"]
+            more = f" (+{column['more']} more)" if column["more"] else ""
+            lines.append(f"- **{_md_cell(column['outlet'])}**: “{_md_cell(article.title or article.id)}”{more}"
+                         + (f" — most loaded sentence: “{_md_cell(article.sentence.strip())}”" if article.sentence else ""))
+        lines.append("")
+    return lines
+
+
 def build_report(results_or_path: Any, out_dir: str | os.PathLike, *, title: str | None = None,
                  max_appendix: int = 50, n_boot: int = 2000, seed: int = 0, top: int = ch.TOP_OUTLETS) -> ReportPaths:
     """Write report.html, report.md, charts/*.svg, outlets.csv and articles.csv into ``out_dir``."""
@@ -561,6 +624,9 @@ def build_report(results_or_path: Any, out_dir: str | os.PathLike, *, title: str
     paths.markdown.write_text(render_markdown(comp, title=title, chart_files=chart_files), encoding="utf-8")
     comp.outlets.to_csv(paths.outlets_csv, float_format="%.6g")
     comp.articles.to_csv(paths.articles_csv, index=False, float_format="%.6g")
+    if comp.story_section is not None:
+        comp.story_section.stories.stories.to_csv(out / "stories.csv", index=False)
+        comp.story_section.effects.to_csv(out / "story_effects.csv", index=False, float_format="%.6g")
     return paths
 
 

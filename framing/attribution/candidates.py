@@ -34,6 +34,12 @@ class CandidateSteps:
     def _para(self, offset: int) -> int:
         return bisect_right(self.para_starts, offset) - 1
 
+    def _sentence_at(self, offset: int) -> int | None:
+        """The index of the sentence holding ``offset``, or None outside every sentence."""
+        sentences = self.doc.sentences
+        si = bisect_right([s.start for s in sentences], offset) - 1
+        return si if si >= 0 and offset < sentences[si].end else None
+
     def _sentence(self, si: int) -> Sentence:
         if self._sentences is None:
             self._sentences = self._all_sentences()

@@ -159,6 +159,10 @@ class Gazetteer:
         self.possessives = frozenset(rules.get("possessive", ()))
         self.participle_cues = frozenset(rules.get("participle_cue", ()))
         self.not_complementiser = frozenset(rules.get("intensifier_before_that", ()))
+        self.relative_pronouns = frozenset(rules.get("relative_pronoun", ()))
+        self.time_words = frozenset(rules.get("time_word", ()))
+        self.male = frozenset(rules.get("male", ()))  # pronouns and honorifics
+        self.female = frozenset(rules.get("female", ()))
         # words that can start anything RuleExtractor._track_mentions records
         self.mention_starts = frozenset(self.entities.first) | frozenset(self.affiliations.first) | self.pronouns
         # a country's government as a speaker: 'Russian government' (the organisation's own
@@ -182,5 +186,9 @@ def gazetteer(resources: Any) -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def first_names() -> dict[str, str]:
-    """Lower-cased first name -> 'male' | 'female' (first_names.tsv, US Census 1990)."""
-    return {row["name"]: row["gender"] for row in load_table("first_names").rows}
+    """Lower-cased first name -> 'male' | 'female' (framing/data/first_names.tsv: the US Census
+    1990 lists, public domain; see its header)."""
+    from importlib.resources import as_file, files
+
+    with as_file(files("framing.data").joinpath("first_names.tsv")) as path:
+        return {row["name"]: row["gender"] for row in load_table(path).rows}

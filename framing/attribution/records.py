@@ -31,6 +31,10 @@ class Attribution:
     quote_end: int | None = None
     via: str | None = None  # relaying medium: '... emphasized, TASS reports' -> via "TASS"
     origin: str = "rules"  # which step found it: "rules" or "tagger" (see framing.attribution.combine)
+    # a quotation inside a larger reported statement of the same speaker (X called the talks
+    # "very constructive"): kept as its own record for its quoted words, counted once, as part of
+    # that statement
+    inside: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +63,15 @@ class AttributionResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        kinds = Counter(a.kind for a in self.attributions)
+        kinds = Counter(a.kind for a in self.attributions if not a.inside)  # statements
         return {kind: kinds.get(kind, 0) for kind in KINDS}
 
     def figures(self) -> dict[str, float | int]:
         counts = self.counts
-        with_class = [a.verb_class for a in self.attributions if a.verb_class]
+        statements = [a for a in self.attributions if not a.inside]
+        with_class = [a.verb_class for a in statements if a.verb_class]
         classes = Counter(with_class)
-        out: dict[str, float | int] = {"attribution_count": len(self.attributions)}
+        out: dict[str, float | int] = {"attribution_count": len(statements)}
         out.update({f"attribution_{kind}": counts[kind] for kind in KINDS})
         out["quoted_words"] = self.quoted_words
         for cls in VERB_CLASSES:
@@ -75,7 +80,7 @@ class AttributionResult:
         out["attribution_distancing_share"] = distancing / len(with_class) if with_class else 0.0
         out["unattributed_assertions"] = len(self.unattributed)
         out["unattributed_share"] = len(self.unattributed) / self.author_sentences if self.author_sentences else 0.0
-        out["anonymous_attributions"] = sum(a.speaker_type == "anonymous" for a in self.attributions)
+        out["anonymous_attributions"] = sum(a.speaker_type == "anonymous" for a in statements)
         return out
 
 

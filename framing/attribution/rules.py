@@ -48,6 +48,7 @@ class RuleExtractor(CandidateSteps, SpeakerSteps, CueSteps, SpanSteps):
         self._sentences: list[Sentence] | None = None
         self.sentence_index = 0
         self.group: tuple[int, Who] | None = None  # (sentence index, joint speaker) last named
+        self.labels: list[tuple[int, Attribution]] = []  # transcript speaker labels: (paragraph, record)
         self.countries: dict[str, int] = {}  # country -> sentence of its latest mention (insertion = first mention)
 
 
@@ -62,6 +63,8 @@ class RuleExtractor(CandidateSteps, SpeakerSteps, CueSteps, SpanSteps):
             pi = sentence_paras[si]
             self.sentence_index = si
             self._track_mentions(tokens)
+            if si == 0 or sentence_paras[si - 1] != pi:
+                self._transcript_label(self._tokens(si), pi)
             last_speaker = None
             if "according" in tokens.lows:
                 last_speaker = self._according_to(self._tokens(si), si, pi, sentence_paras)
@@ -198,6 +201,7 @@ class RuleExtractor(CandidateSteps, SpeakerSteps, CueSteps, SpanSteps):
                     continue
                 self.others.append(self._attr("indirect", who, mention, toks, cue, span, via=via))
         self._apply_lead_ins()
+        self._transcript_turns()
         return self._resolve()
 
 

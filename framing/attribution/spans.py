@@ -164,3 +164,53 @@ class SpanSteps:
             a for a in out
             if a.quotation or not any(lo >= a.content_start and hi <= a.content_end and (hi - lo) >= 0.98 * (a.content_end - a.content_start) for lo, hi in quoted)
         ]
+
+    def _transcript_label(self, toks: list[Tok], pi: int) -> bool:
+        """'President of Russia Vladimir Putin: …' opening a paragraph: a transcript's speaker
+        label, so the rest of the paragraph is that speaker's direct speech."""
+        lows = [t.low for t in toks[:12]]
+        if ":" not in lows or toks[0].quoted or not self._is_cap(toks[0]):
+            return False
+        colon = lows.index(":")
+        if colon == 0 or colon >= len(toks) - 1 or toks[colon + 1].start - toks[colon].end > 3:
+            return False
+        if any(not (self._is_cap(t) or t.low in self.gaz.name_particles or t.low in ("of", "the", "and", "'s", "-", ".")) for t in toks[:colon]):
+            return False
+        found = self._head(toks, 0, colon)
+        if found is None or not found[0].name or found[0].kind not in ("person", "org", "group"):
+            return False
+        who, ms, me = found
+        para = self.doc.paragraphs[pi]
+        hi = para.end
+        while hi > toks[colon].end and self.text[hi - 1].isspace():
+            hi -= 1
+        lo = toks[colon + 1].start
+        if hi - lo < 2:
+            return False
+        cue = Cue(colon, colon + 1, ":", "")
+        attribution = replace_attribution(
+            self._attr("direct", who, (ms, toks[me - 1].end), toks, cue, (lo, hi)), verb_class=None
+        )
+        self.labels.append((pi, attribution))
+        return True
+
+    def _transcript_turns(self) -> None:
+        """Label paragraphs become direct records; when an article has two labels or more (a
+        transcript), the unlabelled paragraphs after a label continue that speaker's turn."""
+        if not self.labels:
+            return
+        taken = {self._para(a.content_start) for a in self.others}
+        taken |= {piece[3] for piece in self.pieces}
+        for n, (pi, attribution) in enumerate(self.labels):
+            self.others.append(attribution)
+            if len(self.labels) < 2:
+                continue
+            stop = self.labels[n + 1][0] if n + 1 < len(self.labels) else len(self.doc.paragraphs)
+            for pj in range(pi + 1, stop):
+                para = self.doc.paragraphs[pj]
+                if pj in taken or count_words(self.text, para.start, para.end) < 3:
+                    continue
+                self.others.append(replace_attribution(
+                    attribution, kind="floating", content_start=para.start, content_end=para.end,
+                    speaker_start=None, speaker_end=None, cue=None, cue_start=None, cue_end=None, verb_class=None,
+                ))

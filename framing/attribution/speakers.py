@@ -4,7 +4,9 @@ that pronouns and descriptions take the latest compatible entity."""
 
 from __future__ import annotations
 
-from framing.attribution.lexicon import PUNCT_STOP, Who, capitalised, norm, phrase_key
+from typing import Any, NamedTuple
+
+from framing.attribution.lexicon import PUNCT_STOP, Who, capitalised, first_names, norm, phrase_key
 from framing.attribution.tokens import Sentence, Tok, lows_of
 from framing.segment import is_common_word
 
@@ -360,3 +362,144 @@ class SpeakerSteps:
                         first_person = who
         if first_person is not None:
             self.topic = first_person
+
+
+# -- sources the tagger found: resolved against the speakers named before them ---------------
+
+
+class Named(NamedTuple):
+    offset: int  # where the name is mentioned
+    who: Who
+    gender: str  # "male" | "female" | ""
+    speaker: bool = False  # named as the source of an attribution (not only mentioned)
+
+
+def gender_of(words: list[str], gaz: Any) -> str:
+    """'male' / 'female' from an honorific or a first name in ``words`` (lower case), else ''."""
+    names = first_names()
+    for w in words:
+        if w in gaz.male and w not in gaz.pronouns:
+            return "male"
+        if w in gaz.female and w not in gaz.pronouns:
+            return "female"
+    for w in words:
+        if w in names:
+            return names[w]
+    return ""
+
+
+def role_gender(words: list[str]) -> str:
+    """The gender a role word states: 'spokeswoman', 'congresswoman' / 'spokesman', 'chairman'."""
+    for w in words:
+        if w.endswith("woman") or w.endswith("women"):
+            return "female"
+        if w.endswith("man") and len(w) > 4:
+            return "male"
+    return ""
+
+
+class SourceResolver:
+    """Resolves a source span the tagger found, with the rule pass's lexicons and state.
+
+    A span that names someone resolves as the rules resolve a subject (known people and
+    organisations, surnames named earlier, anonymous phrases, groups). A pronoun or a bare role
+    ("she", "the spokeswoman", "the minister") resolves to the nearest *earlier* named speaker or
+    named person of compatible gender (from an honorific, the first-name list or the role word)
+    and, for a role, of the same speaker type when the role says one; an organisation stays an
+    organisation; what none of this settles stays unknown (no name), never a guess."""
+
+    def __init__(self, ex: Any, view: Any) -> None:
+        self.ex = ex
+        self.view = view
+        self.gaz = ex.gaz
+        self.named: list[Named] = []
+        gaz = ex.gaz
+        lows, tags, starts, text = view.lows, view.tags, view.starts, ex.text
+        names = first_names()
+        n_toks = len(lows)
+        for t, tag in enumerate(tags):
+            if "ent=person" in tag:
+                found = gaz.entities.match(lows, t)
+                if found:
+                    n, who = found
+                    self.named.append(Named(starts[t], who, gender_of(lows[t : t + n], gaz)))
+            elif lows[t] in names and text[starts[t]].isupper() and not view.quoted[t] and t + 1 < n_toks \
+                    and text[starts[t + 1]].isupper() and "ent=person" not in tags[t + 1]:
+                # a first name and a capitalised word: a person named in passing ("John Bolton")
+                k = t + 1
+                while k < n_toks and text[starts[k]].isupper() and k - t < 4:
+                    k += 1
+                name = text[starts[t] : view.ends[k - 1]]
+                self.named.append(Named(starts[t], Who(name, "unknown", None, "person"), names[lows[t]]))
+
+    def add(self, offset: int, who: Who, mention: tuple[int, int] | None) -> None:
+        """A speaker resolved by a name (by the rules or here): a referent for later pronouns."""
+        if who.name and who.kind == "person":
+            words = norm(self.ex.text[mention[0] : mention[1]]).split() if mention else []
+            self.named.append(Named(offset, who, gender_of(words + norm(who.name).split(), self.gaz), True))
+
+    def _nearest(self, offset: int, gender: str, speaker_type: str | None) -> Who | None:
+        """The nearest earlier compatible speaker; failing one, the nearest person mentioned."""
+        before = sorted((n for n in self.named if n.offset < offset), key=lambda n: -n.offset)
+        for speakers_only in (True, False):
+            for named in before[:60]:
+                if speakers_only and not named.speaker:
+                    continue
+                if gender and named.gender and named.gender != gender:
+                    continue
+                if speaker_type and named.who.type not in (speaker_type, "unknown"):
+                    continue
+                return named.who
+        return None
+
+    def resolve(self, start: int, end: int) -> Who:
+        ex, gaz = self.ex, self.gaz
+        unknown = Who(None, "unknown", None, "unknown")
+        si = ex._sentence_at(start)
+        if si is None:
+            return unknown
+        toks = ex._tokens(si)
+        lo = next((k for k, t in enumerate(toks) if t.end > start), len(toks))
+        hi = next((k for k, t in enumerate(toks) if t.start >= end), len(toks))
+        if lo >= hi:
+            return unknown
+        lows = lows_of(toks)
+        # the head of the span: not an apposition (", a Michigan Republican who …"), a relative
+        # clause or a time ("Trump on Monday")
+        for k in range(lo + 1, hi):
+            if lows[k] in (",", "(", "—", "–") or lows[k] in gaz.relative_pronouns or lows[k] in gaz.time_words:
+                hi = k
+                if lows[k] in gaz.time_words and hi - 1 > lo and lows[hi - 1] in gaz.subject_prepositions:
+                    hi -= 1
+                break
+        if lows[lo] in gaz.time_words:
+            return unknown
+        words = lows[lo:hi]
+        content_words = [w for w in words if w not in gaz.determiners]
+        if len(content_words) == 1 and content_words[0] in gaz.relative_pronouns:
+            return self._nearest(start, "", None) or unknown
+        if len(content_words) == 1 and content_words[0] in gaz.pronouns:
+            pronoun = content_words[0]
+            gender = "male" if pronoun in gaz.male else "female" if pronoun in gaz.female else ""
+            return self._nearest(start, gender, None) or unknown
+        # a bare role ("the spokeswoman", "the Republican nominee"): the nearest earlier named
+        # speaker of that type and a compatible gender
+        role = ex._role_in(words, 0, len(words))
+        named_in_span = any(ex._is_cap(t) and t.low not in gaz.determiners for t in toks[lo + 1 : hi]) or (
+            ex._is_cap(toks[lo]) and toks[lo].low not in gaz.determiners and not ex.gaz.roles.match(lows, lo, hi)
+            and not ex.gaz.affiliations.match(lows, lo, hi)
+        )
+        if role is not None and not words[role[1] - 1].endswith("s") and not named_in_span:
+            who = self._nearest(start, role_gender(words), role[3])
+            if who is not None:
+                return who
+        found = ex._head(toks, lo, hi)
+        if found is not None and (found[0].name or found[0].kind in ("anonymous", "self", "group")):
+            who = found[0]
+            if who.name and " " not in who.name and who.kind == "person":  # a surname named in full before
+                surname = norm(who.name)
+                for named in sorted((n for n in self.named if n.offset < start), key=lambda n: -n.offset):
+                    if named.who.name and norm(named.who.name).split()[-1] == surname:
+                        return named.who
+            return who
+        return found[0] if found is not None else unknown

@@ -31,9 +31,9 @@ __all__ = [
 ANALYZER = register(
     Analyzer(
         name="attribution",
-        version="5",
+        version="6",
         analyze=analyze,
-        description="quotations and reported speech: speaker, cue verb class, content; unattributed assertions",
+        description="quotations and reported speech (rules and a CRF tagger): speaker, cue verb class, content; unattributed assertions",
         after=("loaded",),  # reuses its lexicon matches for evaluative reporting
     )
 )

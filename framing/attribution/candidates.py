@@ -37,7 +37,9 @@ class CandidateSteps:
     def _sentence_at(self, offset: int) -> int | None:
         """The index of the sentence holding ``offset``, or None outside every sentence."""
         sentences = self.doc.sentences
-        si = bisect_right([s.start for s in sentences], offset) - 1
+        if self._sentence_starts is None:
+            self._sentence_starts = [s.start for s in sentences]
+        si = bisect_right(self._sentence_starts, offset) - 1
         return si if si >= 0 and offset < sentences[si].end else None
 
     def _sentence(self, si: int) -> Sentence:

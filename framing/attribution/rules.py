@@ -46,6 +46,7 @@ class RuleExtractor(CandidateSteps, SpeakerSteps, CueSteps, SpanSteps):
         self.registry_words: set[str] = set()  # w for every one-word key (w,) of the registry
         self.lead_ins: dict[int, tuple[Attribution, str]] = {}  # paragraph index -> template
         self._sentences: list[Sentence] | None = None
+        self._sentence_starts: list[int] | None = None
         self.sentence_index = 0
         self.group: tuple[int, Who] | None = None  # (sentence index, joint speaker) last named
         self.labels: list[tuple[int, Attribution]] = []  # transcript speaker labels: (paragraph, record)
@@ -232,7 +233,7 @@ def _real_speakers(attributions: list[Attribution], gaz: Gazetteer) -> list[Attr
         name = a.speaker or ""
         if name.lower() in gaz.self_reference:
             continue
-        if a.speaker_type == "unknown" and " " not in name and name and is_common_word(name):
+        if a.speaker_type == "unknown" and " " not in name and name and (is_common_word(name) or name.lower() in gaz.time_words):
             a = replace_attribution(a, speaker=None, speaker_start=None, speaker_end=None)
         out.append(a)
     return out

@@ -464,6 +464,15 @@ class SourceResolver:
         if lo >= hi:
             return unknown
         lows = lows_of(toks)
+        # 'the White House press secretary, Josh Earnest,': the name in the apposition
+        for k in range(lo + 1, hi - 1):
+            if lows[k] == "," and not any(ex._is_cap(t) and t.low not in gaz.determiners for t in toks[lo + 1 : k]):
+                seg_end = next((m for m in range(k + 1, hi) if lows[m] == ","), hi)
+                if any(ex._is_cap(t) for t in toks[k + 1 : seg_end]):
+                    found = ex._head(toks, k + 1, seg_end)
+                    if found is not None and found[0].name and found[0].kind == "person":
+                        return found[0]
+                break
         # the head of the span: not an apposition (", a Michigan Republican who …"), a relative
         # clause or a time ("Trump on Monday")
         for k in range(lo + 1, hi):

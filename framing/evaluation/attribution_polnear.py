@@ -140,6 +140,19 @@ def _names(text: str) -> set[str]:
     return {w.casefold().strip(".'’-") for w in _WORD.findall(text) if w[:1].isupper()} - _PRONOUNS
 
 
+def _refers_back(gold_text: str) -> bool:
+    """Whether a gold source without a name refers to someone named before: a pronoun ("she",
+    "who") or a definite singular description ("the spokeswoman", "the former governor"). A
+    plural or indefinite source ("officials", "some Democrats", "a source") refers to nobody
+    named and is judged by its mention alone (until issue 13 every source without a name took
+    the nearest earlier named gold source as its referent, so an extractor that rightly said
+    "anonymous: officials" was scored wrong; applied to every system alike)."""
+    words = [w.casefold().strip(".'’-,") for w in _WORD.findall(gold_text)]
+    if len(words) == 1 and words[0] in _PRONOUNS:
+        return True
+    return len(words) >= 2 and words[0] in ("the", "this", "that") and not words[-1].endswith("s")
+
+
 def _speaker_correct(predicted: Predicted, text: str, gold_source: Span, referent: str | None) -> bool:
     """Our speaker against the gold source: by name when the gold names someone (itself or via
     its referent), else by pointing at the same mention (an unnamed source such as "officials")."""
@@ -176,7 +189,8 @@ def score(rows: Sequence[dict[str, Any]], extractor: Extractor, *, annotations: 
             if source is None:
                 continue
             referent = None
-            for span, _ in reversed([s for s in sources if s[0][0] < source[0]]):
+            refers = _refers_back(text[source[0]:source[1]])
+            for span, _ in reversed([s for s in sources if s[0][0] < source[0]] if refers else []):
                 if _names(text[span[0]:span[1]]):
                     referent = text[span[0]:span[1]]
                     break

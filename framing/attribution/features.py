@@ -49,7 +49,7 @@ class TokenView:
         return [self.text[s:e] for s, e in zip(self.starts[lo:hi], self.ends[lo:hi])]
 
 
-def _lexicon_tags(lows: list[str], words: list[str], gaz: Gazetteer) -> tuple[list[tuple[str, ...]], list[bool]]:
+def _lexicon_tags(lows: list[str], gaz: Gazetteer) -> tuple[list[tuple[str, ...]], list[bool]]:
     """Lexicon tags per token of one sentence (longest match, one table at a time)."""
     n = len(lows)
     tags: list[list[str]] = [[] for _ in range(n)]
@@ -95,7 +95,6 @@ def build_view(doc: Any, sentences: list[Any], gaz: Gazetteer, rules: Sequence[A
     tagger learns where the rules are right and where they miss)."""
     view = TokenView(doc.text)
     para_starts = [p.start for p in doc.paragraphs]
-    text = doc.text
     current_para, para_lo = -1, 0
     for si, s in enumerate(sentences):
         if not s.lows:
@@ -108,8 +107,7 @@ def build_view(doc: Any, sentences: list[Any], gaz: Gazetteer, rules: Sequence[A
             current_para, para_lo = pi, len(view.lows)
         ordinal = len(view.paragraphs)  # the paragraph's index among the view's paragraphs
         lo = len(view.lows)
-        words = [text[a:b] for a, b in zip(s.starts, s.ends)]
-        tags, cue = _lexicon_tags(s.lows, words, gaz)
+        tags, cue = _lexicon_tags(s.lows, gaz)
         view.starts.extend(s.starts)
         view.ends.extend(s.ends)
         view.lows.extend(s.lows)

@@ -15,6 +15,7 @@ its terms) and crfsuite's own model bytes, opened in memory. ``make attribution-
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,7 +53,6 @@ def gold_labels(view: TokenView, attributions: Sequence[dict[str, Any]]) -> list
     n = len(starts)
     role = [""] * n
     owner = [-1] * n
-    from bisect import bisect_left
 
     def tokens_in(lo: int, hi: int) -> range:
         return range(bisect_left(starts, lo), bisect_left(starts, hi))
@@ -115,49 +115,57 @@ def chunks(labels: Sequence[str]) -> list[_Chunk]:
 def decode(view: TokenView, labels: Sequence[str]) -> list[Tagged]:
     """Attributions from token labels: resumed contents merged, then each cue with its nearest
     source and content in the same paragraph (or the content opening the next paragraph after
-    a colon); a content with no cue left is an attribution of its own (source unknown)."""
-    found = chunks(labels)
+    a colon); a content with no cue left is an attribution of its own, with the nearest source
+    of its sentence when there is one."""
+    para = view.paragraph
     merged: list[_Chunk] = []
     last_content: _Chunk | None = None
-    para = view.paragraph
-    for c in found:
+    for c in chunks(labels):
         if c.role == "CON" and c.resumed and last_content is not None and c.lo - last_content.hi <= 30 \
-                and para[c.lo] - para[last_content.hi - 1] <= 1 \
-                and all(x.role != "CON" for x in merged if x.lo >= last_content.hi):
-            last_content.hi = c.hi
+                and para[c.lo] - para[last_content.hi - 1] <= 1:
+            last_content.hi = c.hi  # the previous content goes on (no content chunk came between)
             continue
         merged.append(c)
         if c.role == "CON":
             last_content = c
-    cues = [c for c in merged if c.role == "CUE"]
     sources = [c for c in merged if c.role == "SRC"]
     contents = [c for c in merged if c.role == "CON"]
+    # candidates by paragraph: a content under every paragraph it touches
+    contents_in: dict[int, list[int]] = {}
+    for k, c in enumerate(contents):
+        for p in range(para[c.lo], para[c.hi - 1] + 1):
+            contents_in.setdefault(p, []).append(k)
+    sources_in: dict[int, list[int]] = {}
+    for k, c in enumerate(sources):
+        sources_in.setdefault(para[c.lo], []).append(k)
 
     def gap(a: _Chunk, b: _Chunk) -> int:
         return max(b.lo - a.hi, a.lo - b.hi, 0)
 
-    def reachable(cue: _Chunk, other: _Chunk) -> bool:
-        pc, po = para[cue.lo], para[other.lo]
-        if po == pc:
-            return True
-        if po == pc + 1:  # a colon lead-in: the next paragraph is the content
-            return view.lows[view.paragraphs[pc][1] - 1] == ":"
-        return para[other.hi - 1] >= pc >= po  # a content running across paragraphs
+    def nearest(chunk: _Chunk, pool: list[_Chunk], indices: Sequence[int], used: set[int], ok: Any = None) -> int | None:
+        """The unused chunk of ``indices`` (sorted by position) nearest to ``chunk``: the first
+        unused one on each side of it, whichever is closer (chunks do not overlap)."""
+        starts = [pool[k].lo for k in indices]
+        at = bisect_left(starts, chunk.lo)
+        left = next((indices[m] for m in range(at - 1, -1, -1) if indices[m] not in used and (ok is None or ok(pool[indices[m]]))), None)
+        right = next((indices[m] for m in range(at, len(indices)) if indices[m] not in used and (ok is None or ok(pool[indices[m]]))), None)
+        if left is None or (right is not None and gap(chunk, pool[right]) < gap(chunk, pool[left])):
+            return right
+        return left
+
     used_sources: set[int] = set()
     used_contents: set[int] = set()
     out: list[Tagged] = []
     char = _Chars(view)
-    for cue in cues:
-        best_content = min(
-            (k for k, c in enumerate(contents) if k not in used_contents and reachable(cue, c)),
-            key=lambda k: gap(cue, contents[k]), default=None,
-        )
-        best_source = min(
-            (k for k, s in enumerate(sources) if k not in used_sources and para[s.lo] == para[cue.lo]),
-            key=lambda k: gap(cue, sources[k]), default=None,
-        )
+    for cue in (c for c in merged if c.role == "CUE"):
+        pc = para[cue.lo]
+        reach = list(contents_in.get(pc, ()))
+        if view.lows[view.paragraphs[pc][1] - 1] == ":":  # a colon lead-in: the next paragraph
+            reach += [k for k in contents_in.get(pc + 1, ()) if para[contents[k].lo] == pc + 1]
+        best_content = nearest(cue, contents, sorted(reach, key=lambda k: contents[k].lo), used_contents)
         if best_content is None:
             continue
+        best_source = nearest(cue, sources, sources_in.get(pc, []), used_sources)
         if best_source is not None and gap(cue, sources[best_source]) > 25:
             best_source = None
         used_contents.add(best_content)
@@ -168,16 +176,13 @@ def decode(view: TokenView, labels: Sequence[str]) -> list[Tagged]:
             char.span(sources[best_source]) if best_source is not None else None,
             char.span(cue),
         ))
+    sentence = view.sentence
     for k, c in enumerate(contents):
         if k in used_contents:
             continue
         # no cue: the nearest source of the same sentence still names the speaker
-        sentence = view.sentence
-        near = min(
-            (m for m, s in enumerate(sources) if m not in used_sources and gap(c, s) <= 25
-             and (sentence[s.lo] == sentence[c.lo] or sentence[s.hi - 1] == sentence[c.hi - 1])),
-            key=lambda m: gap(c, sources[m]), default=None,
-        )
+        near = nearest(c, sources, sources_in.get(para[c.lo], []), used_sources, lambda s, c=c: gap(c, s) <= 25 and (
+            sentence[s.lo] == sentence[c.lo] or sentence[s.hi - 1] == sentence[c.hi - 1]))
         if near is not None:
             used_sources.add(near)
         out.append(Tagged(char.span(c), char.span(sources[near]) if near is not None else None, None))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.attribution.features import TokenView, build_view
-from framing.attribution.tagger import DEFAULT_PARAMS, FORMAT, gold_labels, save_model, train
+from framing.attribution.tagger import DEFAULT_PARAMS, FORMAT, LABELS, gold_labels, save_model, train
 
 TRAIN = "attribution/polnear-train.jsonl"
 MODEL_VERSION = "1"
@@ -69,7 +69,7 @@ def build(rows: Sequence[dict[str, Any]], output: str | Path, params: dict[str, 
         "training_data": TRAINING_DATA,
         "training_articles": len(rows),
         "training_sha256": hashlib.sha256("".join(r["id"] for r in rows).encode()).hexdigest(),
-        "labels": ["O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON"],
+        "labels": list(LABELS),
         "params": settings,
         "command": "make attribution-model",
         "evaluation": "make eval (PolNeAR dev, attribution section); docs/attribution.md",

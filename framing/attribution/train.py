@@ -54,7 +54,7 @@ def examples(rows: Sequence[dict[str, Any]], resources: Any) -> Iterator[tuple[T
 
 def build(rows: Sequence[dict[str, Any]], output: str | Path, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Train on ``rows`` and write the model file; returns its header fields."""
-    import pycrfsuite
+    from importlib.metadata import version
 
     from framing import __version__
     from framing.pipeline import default_resources
@@ -65,7 +65,7 @@ def build(rows: Sequence[dict[str, Any]], output: str | Path, params: dict[str, 
     fields = {
         "framing_version": __version__,
         "model_version": MODEL_VERSION,
-        "python_crfsuite_version": getattr(pycrfsuite, "__version__", "?"),
+        "python_crfsuite_version": version("python-crfsuite"),
         "training_data": TRAINING_DATA,
         "training_articles": len(rows),
         "training_sha256": hashlib.sha256("".join(r["id"] for r in rows).encode()).hexdigest(),

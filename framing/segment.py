@@ -262,6 +262,12 @@ def normalise(word: str) -> str:
     return word if word.isascii() else word.translate(_APOSTROPHES)
 
 
+def count_words(text: str, start: int = 0, end: int | None = None) -> int:
+    """Word tokens of ``text[start:end]`` (the tokens of :func:`token_spans` that hold a letter or
+    digit), counted from the regex's strings rather than from spans to slice."""
+    return sum(map(is_word, TOKEN_RE.findall(text, start, len(text) if end is None else end)))
+
+
 def is_word(token: str) -> bool:
     # The first character settles almost every token; the generator only runs for the rest.
     return token[:1].isalnum() or any(ch.isalnum() for ch in token)

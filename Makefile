@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report report-open test install lint eval model frames-model punkt benchmark notebooks clean chromium
+.PHONY: report report-open test install lint eval model frames-model attribution-model punkt benchmark notebooks clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ frames-model: $(STAMP)
 		--label-column pfc -o framing/models/frames_default.joblib
 	$(BIN)/framing evaluate --task frames --data corpus/annotations/frames_sentences.csv --label-column pfc --cv 5
 	$(BIN)/framing evaluate --task frames --data corpus/annotations/frames_sentences.csv --label-column pfc --lexicon-only
+
+## Retrain the shipped attribution tagger (framing/models/attribution_crf.joblib, a CRF) on PolNeAR
+## train from ../shared/eval-data (not distributed); without it, says so and keeps the shipped model.
+attribution-model: $(STAMP)
+	$(BIN)/python -m framing.attribution.train --eval-data ../shared/eval-data -o framing/models/attribution_crf.joblib
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

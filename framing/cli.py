@@ -1,26 +1,66 @@
 """The ``framing`` command: parses arguments, calls the library, prints. No logic of its own.
 
 Exit status: 0 success; 1 a fatal error (bad arguments to a file, unreadable model...); 2 usage
-error; 3 the run finished but some records were rejected (listed on stderr and in --rejects).
+error; 3 the run finished but some records were rejected (listed on stderr and in --rejects);
+130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM (128 + the signal number, as shells do).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sqlite3
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from typing import Any, TextIO
 
 from framing import __version__
 from framing import analyzers as registry
 from framing.batch import ENGINES, BatchCounts, export_store, score_batch
+from framing.corpus import DEFAULT_MAX_BYTES
 from framing.output import OUTPUT_FORMATS, open_writer, output_format_for
 from framing.scoring import ScoreOptions
 from framing.webpage import DEFAULT_HTML_MODE, HTML_MODES
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM, raised where the main thread is, so that every ``finally`` runs: the
+    workers are ended, the store committed, the ``.partial`` output removed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signum
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` (once: a second signal during the clean-up
+    is ignored, so the clean-up is not itself interrupted). Handlers are restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        for other in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(other, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _analyzer_list(value: str) -> list[str]:
@@ -62,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--frames-model", metavar="MODEL", help="a frames classifier trained with 'framing train --task frames'"
     )
+    _max_chars_argument(score)
     _html_mode_argument(score)
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
@@ -86,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True, metavar="DIR", help="directory for the report files")
     report.add_argument("--title", help="report title (default: 'Outlet comparison')")
     report.add_argument("--max-appendix", type=int, default=50, metavar="N", help="articles shown in full (default 50)")
+    _max_chars_argument(report)
     report.add_argument("--quiet", action="store_true", help="no summary on stderr")
     _html_mode_argument(report)
     report.set_defaults(run=_run_report)
@@ -111,7 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
     evaluate_attribution.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
-    evaluate_attribution.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
+    evaluate_attribution.add_argument(
+        "--corpus", metavar="DIR",
+        help="texts: <id>.txt files or a manifest.csv (default: found from the gold file: its directory or the nearest "
+             "one above it that holds every text, e.g. corpus/ for corpus/annotations/attributions.jsonl)")
     evaluate_attribution.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
     evaluate_attribution.set_defaults(run=_run_evaluate_attribution)
 
@@ -150,6 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     export.set_defaults(run=_run_export)
     return parser
+
+
+def _max_chars_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-chars", type=_positive_int, metavar="N",
+        help=f"reject articles whose text has more than N characters (default: only texts over "
+             f"{DEFAULT_MAX_BYTES // 2**20} MiB of UTF-8 are rejected; see docs/batch.md for memory per article)",
+    )
 
 
 def _html_mode_argument(parser: argparse.ArgumentParser) -> None:
@@ -201,6 +254,33 @@ def _positive_int(value: str) -> int:
     return number
 
 
+class UsageError(Exception):
+    """A command line that cannot be run as given (exit status 2), found before anything is written."""
+
+
+def _check_inputs_exist(inputs: Sequence[str]) -> None:
+    """Refuse a missing input before anything is written (a typo must not cost an output)."""
+    from pathlib import Path
+
+    missing = [p for p in inputs if p != "-" and not Path(p).exists()]
+    if missing:
+        raise UsageError(f"input not found: {', '.join(missing)}")
+
+
+def _check_not_overwriting(inputs: Sequence[str], writes: Sequence[tuple[str, str | None]]) -> None:
+    """Refuse an output that is one of the inputs after resolving paths (it would be replaced by
+    the results): ``writes`` are (option, path) pairs, ``None`` or ``-`` meaning not given."""
+    from pathlib import Path
+
+    files = [Path(p).resolve() for p in inputs if p != "-"]
+    for option, path in writes:
+        if path in (None, "-"):
+            continue
+        target = Path(path).resolve()
+        if any(target == f or (target.exists() and f.exists() and target.samefile(f)) for f in files):
+            raise UsageError(f"{option} {path} is one of the inputs; it would be overwritten: choose another path")
+
+
 def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
     """A tqdm bar on stderr when it is a terminal, else None."""
     if quiet or not getattr(stderr, "isatty", lambda: False)():
@@ -211,12 +291,15 @@ def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
 
 
 def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    _check_inputs_exist(args.inputs)
+    _check_not_overwriting(args.inputs, [("-o", args.output), ("--rejects", args.rejects), ("--store", args.store)])
     options = ScoreOptions(
         analyzers=args.analyzers,
         lexicon_files=tuple(args.lexicon),
         replace_categories=args.replace_categories,
         model=args.model,
         frames_model=args.frames_model,
+        max_chars=args.max_chars,
         html_mode=args.html_mode,
     )
     options.check_models()
@@ -229,16 +312,20 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     bar = _progress_bar(stderr, args.quiet)
     items = score_batch(
         args.inputs, options, workers=args.workers, ordered=not args.unordered, store=args.store,
-        engine=args.engine, scheduler=args.scheduler, stdin=stdin,
+        counts=counts, engine=args.engine, scheduler=args.scheduler, stdin=stdin,
     )
     try:
-        with open_writer(args.output, output_format, include_text=not args.no_text) as writer:
+        # closing(items): on an interruption the batch ends its workers and commits its store
+        # now, before the writer removes the partial output.
+        with open_writer(args.output, output_format, include_text=not args.no_text) as writer, closing(items):
             for item in items:
-                counts.add(item)
                 if bar is not None:
                     bar.update()
                     bar.set_postfix(rejects=counts.rejected, refresh=False)
                 if item.reject is None:
+                    if item.warnings:
+                        stderr.write(f"framing: warning: {item.origin} (id {item.record['id']!r}): "
+                                     f"{'; '.join(item.warnings)}\n")
                     if not (args.only_new and item.from_store):
                         writer.write_record(item.record, item.row)
                 else:
@@ -249,6 +336,14 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
                             json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason}, ensure_ascii=False)
                             + "\n"
                         )
+    except Interrupted as stop:
+        if bar is not None:
+            bar.close()
+            bar = None
+        unwritten = f"; {args.output} not written" if args.output != "-" else ""
+        resume = "; the store keeps every article scored (run again to resume)" if args.store else ""
+        stderr.write(f"framing: stopped by {stop.name}: {counts.stopped_line()}{unwritten}{resume}\n")
+        return stop.exit_status
     finally:
         if bar is not None:
             bar.close()
@@ -260,6 +355,7 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 
 
 def _run_export(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    _check_not_overwriting([args.store], [("-o", args.output)])
     written = export_store(args.store, args.output, output_format_for(args.output, args.format),
                            include_text=not args.no_text)
     stderr.write(f"framing: exported {written} article(s)\n")
@@ -273,12 +369,13 @@ def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     from framing.report.render import Rejects
 
     out = Path(args.output)
+    _check_inputs_exist(args.inputs)   # before anything is written: no empty report for a mistyped path
     out.mkdir(parents=True, exist_ok=True)
 
     def on_reject(reject: Any) -> None:
         stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
 
-    loaded = load_or_score(args.inputs, options=ScoreOptions(html_mode=args.html_mode),
+    loaded = load_or_score(args.inputs, options=ScoreOptions(max_chars=args.max_chars, html_mode=args.html_mode),
                            scores_out=out / "scores.jsonl", on_reject=on_reject)
     rejects = None  # not known when the report reads existing scores
     if loaded.scored or loaded.rejects:
@@ -331,6 +428,7 @@ def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: Text
     if args.errors:
         for error in result.errors:
             out.write(json.dumps(error, ensure_ascii=False) + "\n")
+    return EXIT_OK
 
 
 def _read_labelled(args: argparse.Namespace, path: str | None = None, positive: str | None = None) -> Any:
@@ -464,14 +562,24 @@ def main(argv: Sequence[str] | None = None, *, stdin: Any = None, stderr: TextIO
     except SystemExit as exit:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit.code or 0)
     try:
-        return args.run(args, stdin if stdin is not None else sys.stdin.buffer, stderr)
+        with _stop_on_signals():
+            return args.run(args, stdin if stdin is not None else sys.stdin.buffer, stderr)
+    except Interrupted as stop:
+        stderr.write(f"framing: stopped by {stop.name}\n")
+        return stop.exit_status
+    except UsageError as error:
+        stderr.write(f"framing {args.command}: error: {error}\n")
+        return EXIT_USAGE
     except (OSError, ValueError, ImportError, sqlite3.Error) as error:
         stderr.write(f"framing: error: {error}\n")
         return EXIT_FATAL
 
 
 def entry_point() -> None:
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:  # Ctrl-C before the handlers were installed (while importing)
+        raise SystemExit(128 + signal.SIGINT) from None
 
 
 if __name__ == "__main__":

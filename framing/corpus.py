@@ -119,7 +119,8 @@ def read_inputs(
     inputs: Iterable[str | os.PathLike[str]],
     *,
     stdin: TextIO | BinaryIO | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
+    max_chars: int | None = None,
     encoding_errors: str = "replace",
     html_mode: str = webpage.DEFAULT_HTML_MODE,
 ) -> Iterator[Item]:
@@ -127,7 +128,10 @@ def read_inputs(
 
     ``inputs`` are paths (files or directories) or ``"-"`` for ``stdin`` (default
     ``sys.stdin``).  ``max_bytes`` bounds the UTF-8 size of one record's text (for HTML,
-    of the page as read).  ``encoding_errors`` is ``"replace"`` (invalid UTF-8 replaced,
+    of the page as read); ``max_chars``, when given, the number of characters of its text.
+    With ``max_chars`` alone the byte limit becomes the larger of ``DEFAULT_MAX_BYTES`` and
+    ``4 * max_chars`` (UTF-8 needs at most 4 bytes a character), so that the character
+    limit is the one that decides.  ``encoding_errors`` is ``"replace"`` (invalid UTF-8 replaced,
     with a warning) or ``"strict"`` (a record with invalid UTF-8 is rejected; a web page
     that declares no charset is then not read as windows-1252 either).  ``html_mode``:
     how web pages are read, one of ``framing.webpage.HTML_MODES`` (``"precision"``, the
@@ -143,15 +147,19 @@ def read_inputs(
             f"read_inputs() expects an iterable of paths, got a single path {inputs!r}; "
             f"wrap it in a list: read_inputs([{inputs!r}])"
         )
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
-        raise ValueError(f"max_bytes must be a positive integer, got {max_bytes!r}")
+    for name, value in (("max_bytes", max_bytes), ("max_chars", max_chars)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if max_bytes is None:
+        max_bytes = DEFAULT_MAX_BYTES if max_chars is None else max(DEFAULT_MAX_BYTES, 4 * max_chars)
     if encoding_errors not in ENCODING_ERRORS:
         raise ValueError(
             f"unknown encoding_errors {encoding_errors!r}; available: {', '.join(ENCODING_ERRORS)}"
         )
     if html_mode not in webpage.HTML_MODES:
         raise ValueError(f"unknown html_mode {html_mode!r}; available: {', '.join(webpage.HTML_MODES)}")
-    run = _Run(max_bytes=max_bytes, strict=encoding_errors == "strict", stdin=stdin, html_mode=html_mode)
+    run = _Run(max_bytes=max_bytes, max_chars=max_chars, strict=encoding_errors == "strict", stdin=stdin,
+               html_mode=html_mode)
     return run.read_all(inputs)
 
 
@@ -346,6 +354,7 @@ _READ_ERRORS = (OSError, EOFError, zlib.error)
 @dataclass(slots=True)
 class _Run:
     max_bytes: int
+    max_chars: int | None
     strict: bool
     stdin: TextIO | BinaryIO | None
     html_mode: str = webpage.DEFAULT_HTML_MODE
@@ -742,6 +751,8 @@ class _Run:
         warnings: list[str], *, checked_binary: bool = False,
         extraction: Mapping[str, Any] | None = None,
     ) -> Item:
+        if self.max_chars is not None and len(text) > self.max_chars:
+            return Reject(doc_id, origin, f"too large: {len(text)} characters > limit {self.max_chars}")
         size = _utf8_size(text)
         if size > self.max_bytes:
             return Reject(doc_id, origin, f"too large: {size} bytes > limit {self.max_bytes}")

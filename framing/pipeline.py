@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from framing import analyzers as registry
+from framing.clean import Rule, rules_from_table
 from framing.document import Document
-from framing.lexicons import Table, load_table
+from framing.lexicons import LexiconError, Table, available, load_table
 from framing.results import SCHEMA_VERSION, to_jsonable
 from framing.spans import Diagnostic
 
@@ -46,6 +47,29 @@ class Resources:
         self.frames_model_path = Path(frames_model) if frames_model is not None else None
         self._memo: dict[str, Any] = {}
         self._user_tables = [load_table(p) for p in self.lexicon_files]  # fail early, with file:line
+        self._check_user_tables()
+
+    def _check_user_tables(self) -> None:
+        """Refuse a user table that would never be used: its ``# name:`` matches no shipped
+        table, or its columns are not that table's. Cleaning rules are compiled now, so a bad
+        pattern fails before any article is read."""
+        if not self._user_tables:
+            return
+        shipped = {table.name: table for table in map(load_table, available())}
+        for path, user in zip(self.lexicon_files, self._user_tables, strict=True):
+            target = shipped.get(user.name)
+            if target is None:
+                raise LexiconError(
+                    f"{path}: lexicon name {user.name!r} matches no shipped lexicon, so it would never be "
+                    f"used; valid names: {', '.join(sorted(shipped))}"
+                )
+            if tuple(user.columns) != tuple(target.columns):
+                raise LexiconError(
+                    f"{path}: lexicon {user.name!r} has columns {', '.join(user.columns)}; "
+                    f"expected {', '.join(target.columns)}"
+                )
+            if user.name == "boilerplate":
+                rules_from_table(user, str(path))
 
     def memo(self, key: str, factory: Callable[[], Any]) -> Any:
         """Build something once per Resources (compiled matchers, models...)."""
@@ -75,6 +99,10 @@ class Resources:
             rows.extend(user.rows)
         version = "+".join([shipped.version] + [f"user-{u.version}" for u in extra])
         return Table({**shipped.meta, "version": version}, shipped.columns, tuple(rows))
+
+    def chrome_rules(self) -> tuple[Rule, ...]:
+        """The cleaning rules: ``boilerplate.tsv`` merged with the user's boilerplate tables."""
+        return self.memo("chrome_rules", lambda: rules_from_table(self.table("boilerplate")))
 
     def vader(self) -> Any:
         def build() -> Any:
@@ -231,9 +259,14 @@ def analyze(
     )
 
 
-def analyze_text(text: str, *, id: str = "text", metadata: Mapping[str, Any] | None = None, **kwargs: Any) -> ArticleResult:
-    """Convenience: segment and analyze a string in one call."""
-    return analyze(Document.from_text(text, id=id, metadata=metadata), **kwargs)
+def analyze_text(
+    text: str, *, id: str = "text", metadata: Mapping[str, Any] | None = None,
+    resources: Resources | None = None, **kwargs: Any,
+) -> ArticleResult:
+    """Convenience: segment (with the cleaning rules of ``resources``) and analyze a string in one call."""
+    resources = resources or default_resources()
+    doc = Document.from_text(text, id=id, metadata=metadata, chrome_rules=resources.chrome_rules())
+    return analyze(doc, resources=resources, **kwargs)
 
 
 _DEFAULT: Resources | None = None

@@ -176,9 +176,24 @@ def test_ten_megabyte_article_passes_the_default_limit(tmp_path):
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True])
-def test_max_bytes_must_be_a_positive_integer(bad):
-    with pytest.raises(ValueError, match="max_bytes must be a positive integer"):
-        read_inputs(["x.txt"], max_bytes=bad)
+@pytest.mark.parametrize("limit", ["max_bytes", "max_chars"])
+def test_limits_must_be_positive_integers(bad, limit):
+    with pytest.raises(ValueError, match=f"{limit} must be a positive integer"):
+        read_inputs(["x.txt"], **{limit: bad})
+
+
+def test_max_chars_counts_characters_not_bytes(tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", {"id": "fifty", "text": "é" * 50}, {"id": "more", "text": "é" * 51})
+    fifty, more = read(tmp_path / "a.jsonl", max_chars=50)
+    assert fifty.text == "é" * 50  # 100 bytes of UTF-8, 50 characters
+    assert more == Reject("more", f"{tmp_path / 'a.jsonl'}:2", "too large: 51 characters > limit 50")
+
+
+def test_max_chars_above_the_default_byte_limit_lets_a_larger_text_through(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"word " * (DEFAULT_MAX_BYTES // 5 + 1000))  # just over the default limit
+    assert only(read(path), Reject).reason.startswith("too large:")
+    assert len(only(read(path, max_chars=DEFAULT_MAX_BYTES + 10_000), Record).text) == path.stat().st_size
 
 
 def test_a_single_path_instead_of_a_list_is_refused():

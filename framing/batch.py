@@ -399,6 +399,15 @@ class Store:
         for (text,) in self.db.execute("SELECT row FROM results ORDER BY rowid"):
             yield json.loads(text)
 
+    def keyed_records(self) -> Iterator[tuple[int, dict]]:
+        """(rowid, record) in stored order; ``record_at(rowid)`` reads one record again."""
+        for rowid, blob in self.db.execute("SELECT rowid, record FROM results ORDER BY rowid"):
+            yield rowid, _unpack(blob)
+
+    def record_at(self, rowid: int) -> dict:
+        (blob,) = self.db.execute("SELECT record FROM results WHERE rowid = ?", (rowid,)).fetchone()
+        return _unpack(blob)
+
     def close(self) -> None:
         self.db.commit()
         self.db.close()

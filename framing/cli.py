@@ -366,6 +366,7 @@ def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     from pathlib import Path
 
     from framing.report import build_report, load_or_score
+    from framing.report.render import Rejects
 
     out = Path(args.output)
     _check_inputs_exist(args.inputs)   # before anything is written: no empty report for a mistyped path
@@ -376,14 +377,16 @@ def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 
     loaded = load_or_score(args.inputs, options=ScoreOptions(max_chars=args.max_chars, html_mode=args.html_mode),
                            scores_out=out / "scores.jsonl", on_reject=on_reject)
+    rejects = None  # not known when the report reads existing scores
     if loaded.scored or loaded.rejects:
         with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
             for reject in loaded.rejects:
                 handle.write(json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason},
                                         ensure_ascii=False) + "\n")
-    paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix)
+        rejects = Rejects(len(loaded.rejects), "rejects.jsonl")  # beside the report
+    paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix, rejects=rejects)
     if not args.quiet:
-        stderr.write(f"framing: report on {len(loaded.records)} article(s) written to {paths.html}\n")
+        stderr.write(f"framing: report on {paths.articles} article(s) written to {paths.html}\n")
     return EXIT_REJECTED if loaded.rejects else EXIT_OK
 
 

@@ -7,6 +7,7 @@ texts gives back the text exactly.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,9 +55,22 @@ def segments(text: str, marks: Iterable[Mark], start: int = 0, end: int | None =
         if s < e:
             clipped.append((s, e, mark))
     cuts = sorted({start, end, *(s for s, _, _ in clipped), *(e for _, e, _ in clipped)})
+    # Sweep from left to right: every boundary is a cut, so a mark covers the piece [left, right)
+    # exactly when it starts at or before ``left`` and ends after it. Linear in cuts and marks
+    # (plus sorting the few marks active at once), not cuts x marks.
+    by_start = sorted(range(len(clipped)), key=lambda i: clipped[i][0])
+    active: set[int] = set()
+    ending: list[tuple[int, int]] = []
     pieces = []
+    k = 0
     for left, right in zip(cuts, cuts[1:], strict=False):
-        covering = tuple(m for s, e, m in clipped if s <= left and e >= right)
+        while k < len(by_start) and clipped[by_start[k]][0] <= left:
+            active.add(by_start[k])
+            heapq.heappush(ending, (clipped[by_start[k]][1], by_start[k]))
+            k += 1
+        while ending and ending[0][0] <= left:
+            active.discard(heapq.heappop(ending)[1])
+        covering = tuple(clipped[i][2] for i in sorted(active))
         pieces.append(Segment(left, right, text[left:right], covering))
     return pieces
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from framing import stories as st
 from framing.report import aggregate as agg
+from framing.report.evidence import SpanIndex, loaded_sentences
 
 EFFECT_COLUMNS = ("outlet", "figure", "raw_mean", "raw_articles", "raw_difference", "within", "within_low",
                   "within_high", "stories", "story_articles")
@@ -140,19 +141,20 @@ class StoryCollector:
             return
         self.index.add_record(record)
         metadata = record.get("metadata") or {}
+        # Only the figures a story's column shows: one dict per article is kept for the whole run.
         figures = {k: float(v) for k, v in agg.record_figures(record).items()
-                   if isinstance(v, (int, float)) and not isinstance(v, bool)}
+                   if k in ARTICLE_FIGURES and isinstance(v, (int, float)) and not isinstance(v, bool)}
         article = StoryArticle(str(record.get("id")), agg.outlet_of(record), str(metadata.get("title") or ""),
                                str(metadata.get("date") or ""), figures,
                                dominant_frame=(agg.frames_of(record).get("pfc") or {}).get("dominant"))
-        basis, ranked = agg.loaded_sentences(record)
+        basis, ranked = loaded_sentences(record)
         if ranked:
             best = max(ranked, key=lambda s: (s["score"], -s["start"]))
             if best["score"] > 0:
                 start, end = int(best["start"]), int(best["end"])
                 article.sentence = record["text"][start:end]
                 article.sentence_spans = [{**s, "start": s["start"] - start, "end": s["end"] - start}
-                                          for s in agg.sentence_spans_for_range(record, start, end)]
+                                          for s in SpanIndex(agg.loaded_spans_of(record)).within(start, end)]
                 article.sentence_basis, article.sentence_score = basis, float(best["score"])
         self.articles[article.id] = article
         self._stories = None
@@ -227,7 +229,9 @@ def effect_cells(section: StorySection) -> list[dict[str, Any]]:
         cells = []
         for figure in section.shown:
             r = table.loc[(outlet, figure)]
-            interval = "" if np.isnan(r["within_low"]) else f"[{_signed(r['within_low'])}, {_signed(r['within_high'])}]"
+            # As for the outlet table: no interval printed from fewer than MIN_INTERVAL_N stories (k shown).
+            interval = "" if np.isnan(r["within_low"]) or int(r["stories"]) < agg.MIN_INTERVAL_N else \
+                f"[{_signed(r['within_low'])}, {_signed(r['within_high'])}]"
             cells.append({"within": _signed(r["within"]), "interval": interval, "stories": int(r["stories"]),
                           "raw": _signed(r["raw_difference"]),
                           "mean": "n/a" if np.isnan(r["raw_mean"]) else f"{r['raw_mean']:.2f}"})

@@ -24,7 +24,7 @@ class ScoreOptions:
     lexicon_files: tuple[str | os.PathLike, ...] = ()
     replace_categories: bool = False
     model: str | os.PathLike | None = None
-    frames_model: str | os.PathLike | None = None
+    frames_model: str | os.PathLike | tuple[str | os.PathLike, ...] | None = None  # one file per level at most
 
     def resources(self) -> Resources:
         return Resources(
@@ -39,7 +39,7 @@ class ScoreOptions:
         resources = self.resources()
         if self.model is not None:
             resources.sentence_model()
-        if self.frames_model is not None:
+        if self.frames_model:
             resources.frames_model()
 
 

@@ -34,7 +34,7 @@ from framing.pipeline import Resources, analyze
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "corpus" / "annotations" / "frames_articles.csv"
 SENTENCES = Path(__file__).parent / "fixtures" / "frames_seed_sentences.csv"
-SUBSET = 120  # articles used where a whole CLI round trip runs
+SUBSET = 60  # articles used where a whole CLI round trip or a cross-validation runs
 
 
 @pytest.fixture(scope="module")

@@ -120,7 +120,7 @@ def _worker_resources(options: ScoreOptions) -> Any:
         tuple(os.fspath(p) for p in options.lexicon_files),
         options.replace_categories,
         None if options.model is None else os.fspath(options.model),
-        None if options.frames_model is None else os.fspath(options.frames_model),
+        tuple(os.fspath(p) for p in options.frames_model),
     )
     resources = _WORKER_CACHE.get(key)
     if resources is None:

@@ -100,7 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--model", metavar="MODEL", help="a sentence classifier trained with 'framing train'")
     score.add_argument(
-        "--frames-model", metavar="MODEL", help="a frames classifier trained with 'framing train --task frames'"
+        "--frames-model",
+        action="append",
+        metavar="MODEL",
+        help="a frames classifier trained with 'framing train --task frames'; repeat to give a sentence-level and "
+        "an article-level model (each file says its level)",
     )
     _max_chars_argument(score)
     _html_mode_argument(score)
@@ -231,6 +235,19 @@ def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--delimiter", default=";", help="--task frames: separator in a frame-names column (default: ;)")
     parser.add_argument(
+        "--level",
+        choices=("auto", "sentence", "article"),
+        default="auto",
+        help="--task frames: whether each row is a sentence or a whole article (article labels are learned from "
+        "whole-article features); auto (default): article when the median text has 60+ words or most texts "
+        "have a line break",
+    )
+    parser.add_argument(
+        "--title-column",
+        metavar="COLUMN",
+        help="--task frames: a column of article titles, read as each text's first line (the headline)",
+    )
+    parser.add_argument(
         "--min-positives",
         type=int,
         default=None,
@@ -298,7 +315,7 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
         lexicon_files=tuple(args.lexicon),
         replace_categories=args.replace_categories,
         model=args.model,
-        frames_model=args.frames_model,
+        frames_model=tuple(args.frames_model or ()),
         max_chars=args.max_chars,
         html_mode=args.html_mode,
     )
@@ -459,26 +476,40 @@ def _training_file(model: Any) -> str:
     return recorded
 
 
-def _read_frames(args: argparse.Namespace, frames: Sequence[str] | None = None) -> Any:
-    from framing.models.frames import MIN_POSITIVES, read_multilabel
+def _read_frames(args: argparse.Namespace, frames: Sequence[str] | None = None, level: str | None = None) -> Any:
+    from framing.frames.data import MIN_POSITIVES, read_multilabel
 
     if args.positive is not None:
         raise ValueError("--positive applies to --task loaded only")
     columns = [c.strip() for c in args.label_column.split(",") if c.strip()]
     delimited = {"label_column": columns[0]} if len(columns) == 1 else {"label_columns": columns}
     minimum = 0 if frames is not None else (MIN_POSITIVES if args.min_positives is None else args.min_positives)
+    if level is None and args.level != "auto":
+        level = args.level
     data = read_multilabel(
-        args.data, args.text_column, delimiter=args.delimiter, min_positives=minimum, frames=frames, **delimited
+        args.data, args.text_column, delimiter=args.delimiter, min_positives=minimum, frames=frames,
+        level=level, title_column=args.title_column, **delimited,
     )
-    print(f"{args.data}: {data.describe()}")
+    detected = " (detected; --level to choose)" if args.level == "auto" and level is None else ""
+    print(f"{args.data}: {data.describe()}{detected}")
     return data
 
 
-def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
-    if args.task == "frames":
-        from framing.models import frames
+def _frames_only(args: argparse.Namespace) -> None:
+    if args.task != "frames" and (args.level != "auto" or args.title_column):
+        raise ValueError("--level and --title-column apply to --task frames only")
 
-        frames.save_model(frames.train(_read_frames(args)), args.output)
+
+def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    _frames_only(args)
+    if args.task == "frames":
+        from framing.frames import model as frames
+        from framing.frames.thresholds import INNER_FOLDS
+
+        model = frames.train(_read_frames(args))
+        frames.save_model(model, args.output)
+        chosen = ", ".join(f"{f} {t:.2f}" for f, t in zip(model.frames, model.thresholds, strict=True))
+        print(f"{model.level}-level model; thresholds (inner {INNER_FOLDS}-fold cross-validation): {chosen}")
         print(f"wrote {args.output}")
         return EXIT_OK
     from framing.models.classifier import save_model, train
@@ -492,24 +523,28 @@ def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 def _run_evaluate(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     from framing.models.baseline import baseline_pipeline
 
+    _frames_only(args)
     if args.lexicon_only and args.task != "frames":
         raise ValueError("--lexicon-only applies to --task frames only")
     if args.group_column and (args.task != "loaded" or not args.cv):
         raise ValueError("--group-column applies to --cv with two labels (--task loaded) only")
     if args.task == "frames":
-        from framing.models import frames
+        from framing.frames import evaluation as frames
+        from framing.frames.data import read_multilabel
+        from framing.frames.model import load_model
 
         baseline = None
         if args.model:
-            model = frames.load_model(args.model)  # before reading the data: a bad model fails fast
-            data = _read_frames(args, model.frames)
+            model = load_model(args.model)  # before reading the data: a bad model fails fast
+            data = _read_frames(args, model.frames, model.level if args.level == "auto" else None)
             report = frames.evaluate(model, data)
             if args.baseline:
                 columns = list(model.trained_on.get("label_columns") or [])
                 trained = _training_file(model)
                 delimited = {"label_column": columns[0]} if len(columns) == 1 else {"label_columns": columns}
-                train_data = frames.read_multilabel(trained, args.text_column, delimiter=args.delimiter,
-                                                    min_positives=0, frames=model.frames, **delimited)
+                train_data = read_multilabel(trained, args.text_column, delimiter=args.delimiter, min_positives=0,
+                                             frames=model.frames, level=model.level,
+                                             title_column=model.trained_on.get("title_column"), **delimited)
                 baseline = frames.baseline_beside(
                     report, frames.evaluate_template(baseline_pipeline(multilabel=True), train_data, data),
                     f"trained on {trained}, scored on the same data",

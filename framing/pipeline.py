@@ -29,8 +29,9 @@ class Resources:
     ``lexicon_files``: user lexicon files in the shipped format; each is merged into the shipped
     table of the same ``name`` (header ``# name:``) — adding entries, or replacing the categories
     it defines when ``replace_categories`` is true. ``model``: a path to a trained sentence
-    classifier, or None for the shipped default; ``frames_model`` likewise for the frames
-    classifier (None: the shipped one, if any).
+    classifier, or None for the shipped default; ``frames_model``: a frames model file, or a
+    sequence of them, at most one per level (each file says whether it scores sentences or whole
+    articles); the sentence level falls back to the shipped model, the article level to none.
     """
 
     def __init__(
@@ -39,12 +40,13 @@ class Resources:
         lexicon_files: Sequence[str | os.PathLike] = (),
         replace_categories: bool = False,
         model: str | os.PathLike | None = None,
-        frames_model: str | os.PathLike | None = None,
+        frames_model: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
     ) -> None:
         self.lexicon_files = tuple(Path(p) for p in lexicon_files)
         self.replace_categories = replace_categories
         self.model_path = Path(model) if model is not None else None
-        self.frames_model_path = Path(frames_model) if frames_model is not None else None
+        given = [] if frames_model is None else [frames_model] if isinstance(frames_model, (str, os.PathLike)) else frames_model
+        self.frames_model_paths = tuple(Path(p) for p in given)
         self._memo: dict[str, Any] = {}
         self._user_tables = [load_table(p) for p in self.lexicon_files]  # fail early, with file:line
         self._check_user_tables()
@@ -123,18 +125,23 @@ class Resources:
 
         return self.memo("sentence_model", build)
 
-    def frames_model(self) -> Any:
-        """The frames classifier (``framing.models.frames.FramesModel``): the file given as
-        ``frames_model``, else the shipped default, else None when none is shipped."""
+    def frames_model(self, level: str = "sentence") -> Any:
+        """The frames model of ``level`` (``framing.frames.model.FramesModel``): the file given
+        in ``frames_model`` for that level, else for sentences the shipped default; else None."""
+        return self.memo("frames_models", self._frames_models).get(level)
 
-        def build() -> Any:
-            from framing.models import frames
+    def _frames_models(self) -> dict[str, Any]:
+        from framing.frames import model as frames
 
-            if self.frames_model_path:
-                return frames.load_model(self.frames_model_path)
-            return frames.load_default_model() if frames.has_default_model() else None
-
-        return self.memo("frames_model", build)
+        models: dict[str, Any] = {}
+        for path in self.frames_model_paths:
+            found = frames.load_model(path)
+            if found.level in models:
+                raise ValueError(f"two {found.level}-level frames models given ({path} and another); give at most one per level")
+            models[found.level] = found
+        if "sentence" not in models and frames.has_default_model():
+            models["sentence"] = frames.load_default_model()
+        return models
 
     def fingerprint(self) -> str:
         """Changes whenever any data behind the results changes: the shipped lexicons, Punkt
@@ -146,7 +153,7 @@ class Resources:
         for name, data in _shipped_data_files():
             digest.update(name.encode())
             digest.update(data)
-        models = [p for p in (self.model_path, self.frames_model_path) if p]
+        models = [p for p in (self.model_path, *self.frames_model_paths) if p]
         for path in (*self.lexicon_files, *models):
             digest.update(str(path).encode())
             digest.update(Path(path).read_bytes())

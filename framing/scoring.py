@@ -25,12 +25,16 @@ class ScoreOptions:
     lexicon_files: tuple[str | os.PathLike, ...] = ()
     replace_categories: bool = False
     model: str | os.PathLike | None = None
-    frames_model: str | os.PathLike | None = None
+    frames_model: str | os.PathLike | tuple[str | os.PathLike, ...] | None = None  # one file per level at most
     max_chars: int | None = None  # records with longer texts are rejected (read_inputs(max_chars=...))
     # How web pages are read (framing.webpage.HTML_MODES): it changes the text, not the analysis.
     html_mode: str = DEFAULT_HTML_MODE
 
     def __post_init__(self) -> None:
+        # One file or several (one per level): always kept as a tuple, so options hash and compare.
+        frames = self.frames_model
+        paths = () if frames is None else (frames,) if isinstance(frames, (str, os.PathLike)) else tuple(frames)
+        object.__setattr__(self, "frames_model", paths)
         if self.html_mode not in HTML_MODES:
             raise ValueError(f"unknown html_mode {self.html_mode!r}; available: {', '.join(HTML_MODES)}")
 
@@ -47,7 +51,7 @@ class ScoreOptions:
         resources = self.resources()
         if self.model is not None:
             resources.sentence_model()
-        if self.frames_model is not None:
+        if self.frames_model:
             resources.frames_model()
 
 

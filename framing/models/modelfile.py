@@ -57,11 +57,18 @@ def _minor(version: str) -> tuple[str, ...]:
 
 
 def read_model_file(
-    source: str | os.PathLike | BinaryIO, format: str, *, name: str | None = None, retrain: str
+    source: str | os.PathLike | BinaryIO,
+    format: str,
+    *,
+    name: str | None = None,
+    retrain: str,
+    required: tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], Pipeline]:
     """The checked header and the unpickled pipeline of a model file of kind ``format``.
 
-    ``retrain`` is the command that makes a new model of this kind (said in every error).
+    ``retrain`` is the command that makes a new model of this kind (said in every error);
+    ``required``: header fields this kind has had since its last incompatible change (a file
+    without them was written by an older framing, and is refused before unpickling).
     """
     from framing import __version__
 
@@ -95,6 +102,11 @@ def read_model_file(
         )
     if _minor(header.get("sklearn_version", "")) != _minor(sklearn.__version__):
         raise ModelFormatError(f"{name}: model was saved by {saved_by}; this is {this} — {how}")
+    missing = [f for f in required if f not in header]
+    if missing:
+        raise ModelFormatError(
+            f"{name}: model was saved by {saved_by}, before its header had {', '.join(missing)}; this is {this} — {how}"
+        )
     try:
         pipeline = pickle.loads(header["pipeline"])
     except Exception as error:  # noqa: BLE001

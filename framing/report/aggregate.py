@@ -45,7 +45,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from framing.framelex import FRAMES
+from framing.frames.lexicon import FRAMES
 
 FRAME_SCHEMES = ("pfc", "generic")
 UNKNOWN_OUTLET = "unknown"

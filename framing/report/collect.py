@@ -78,7 +78,7 @@ class Provenance:
         for analyzer, value in record.items():
             if not isinstance(value, Mapping) or analyzer in NOT_ANALYZERS:
                 continue
-            for key in ("lexicon", "lexicons", "model", "models"):
+            for key in ("lexicon", "lexicons", "model", "models", "article_model"):
                 for item in _entries(value.get(key)):
                     if isinstance(item, Mapping):
                         info = {k: str(item.get(k) or "") for k in ("name", "version", "source", "license")}

@@ -9,7 +9,7 @@ input item, record by record:
   Nothing keeps a list of documents or results.
 * **Workers** are processes, each building its own :class:`~framing.pipeline.Resources`
   once (cached per process and configuration). Records travel to them as plain
-  ``(id, text, metadata, origin, warnings)`` tuples and come back as JSON-ready dicts: the
+  ``(id, text, metadata, origin, warnings, extraction)`` tuples and come back as JSON-ready dicts: the
   record (``ArticleResult.to_dict()``) and the flat figures row (the CSV row). Dicts rather
   than pickled ``ArticleResult``: the store and the writers need them anyway, and building
   them in the workers keeps the parent process (which reads, hashes, stores and writes) light.
@@ -52,6 +52,7 @@ from framing.corpus import Record, Reject, read_inputs
 from framing.output import flat_row
 from framing.results import SCHEMA_VERSION
 from framing.scoring import Scored, ScoreOptions, score_record
+from framing.webpage import DEFAULT_HTML_MODE
 
 __all__ = [
     "DEFAULT_CHUNKSIZE",
@@ -73,9 +74,11 @@ DEFAULT_CHUNKSIZE = 8
 CHUNK_CHARS = 1 << 20
 COMMIT_EVERY = 64          # store rows per transaction
 COMMIT_SECONDS = 2.0       # ... or this long since the last commit
+EXIT_PARENT_GONE = 70      # a worker's exit status when it ends because its parent died
+ABORT_JOIN_SECONDS = 5.0   # an interrupted run waits this long for each terminated worker
 
-# (id, text, metadata, origin, warnings): what a worker receives for one record.
-RecordTuple = tuple[str, str, Mapping[str, Any], str, tuple[str, ...]]
+# (id, text, metadata, origin, warnings, extraction): what a worker receives for one record.
+RecordTuple = tuple[str, str, Mapping[str, Any], str, tuple[str, ...], Mapping[str, Any] | None]
 # What a worker sends back for one record: ("ok", id, record, row) or ("reject", id, origin, reason).
 Outcome = tuple[str, Any, Any, Any]
 
@@ -117,6 +120,7 @@ def _worker_resources(options: ScoreOptions) -> Any:
         tuple(os.fspath(p) for p in options.lexicon_files),
         options.replace_categories,
         None if options.model is None else os.fspath(options.model),
+        tuple(os.fspath(p) for p in options.frames_model),
     )
     resources = _WORKER_CACHE.get(key)
     if resources is None:
@@ -125,13 +129,43 @@ def _worker_resources(options: ScoreOptions) -> Any:
 
 
 def _init_worker(options: ScoreOptions) -> None:
+    _exit_with_parent()
     _worker_resources(options)
+
+
+def _exit_with_parent() -> None:
+    """Make this worker process end when the process that started it dies, however it dies.
+
+    A pool worker waits for work on a queue whose write end it holds itself, so it never sees
+    its parent go: after a ``kill -9`` of ``framing score`` the workers lived on, and with them
+    the forkserver (each worker holds its "alive" pipe) and the resource tracker (held by
+    both), ~290 MB each. ``multiprocessing.parent_process().sentinel`` is the read end of a
+    pipe whose write end only the parent holds: it becomes readable (end of file) when the
+    parent is gone, whatever killed it. A daemon thread waits on it and ends the process.
+
+    SIGINT is ignored: Ctrl-C in a terminal signals the whole process group, and it is the
+    parent that stops the run (ending its workers), reports and removes its partial output.
+    """
+    import signal
+    import threading
+    from multiprocessing import connection, parent_process
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = parent_process()
+    if parent is None or parent.sentinel is None:  # pragma: no cover - not started by multiprocessing
+        return
+
+    def watch() -> None:
+        connection.wait([parent.sentinel])
+        os._exit(EXIT_PARENT_GONE)
+
+    threading.Thread(target=watch, name="framing-parent-watch", daemon=True).start()
 
 
 def score_tuple(item: RecordTuple, options: ScoreOptions) -> Outcome:
     """Score one record tuple into ("ok", id, record, row) or ("reject", id, origin, reason)."""
-    doc_id, text, metadata, origin, warnings = item
-    record = Record(doc_id, text, metadata, origin, tuple(warnings))
+    doc_id, text, metadata, origin, warnings, extraction = item
+    record = Record(doc_id, text, metadata, origin, tuple(warnings), extraction)
     scored = score_record(record, _worker_resources(options), options.analyzers)
     if scored.reject is not None:
         return ("reject", doc_id, origin, scored.reject.reason)
@@ -147,7 +181,8 @@ def score_chunk(chunk: Sequence[RecordTuple], options: ScoreOptions) -> list[Out
 
 
 def _as_tuple(record: Record) -> RecordTuple:
-    return (record.id, record.text, dict(record.metadata), record.origin, tuple(record.warnings))
+    extraction = dict(record.extraction) if record.extraction is not None else None
+    return (record.id, record.text, dict(record.metadata), record.origin, tuple(record.warnings), extraction)
 
 
 # --------------------------------------------------------------------------- engines
@@ -171,6 +206,8 @@ class _InProcess:
 
     def close(self) -> None:
         return None
+
+    abort = close
 
 
 class _LocalPool:
@@ -218,12 +255,44 @@ class _LocalPool:
                 outcomes.extend(single.submit(score_chunk, [item], self.options).result())
             except BrokenProcessPool as error:
                 outcomes.append(("reject", item[0], item[3], f"worker process died while analysing it: {error}"))
+            except BaseException:   # interrupted while rescuing
+                _end_now(single)
+                raise
             finally:
                 single.shutdown(wait=True)
         return outcomes
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        """Stop now (the run was interrupted): drop queued chunks and end the workers without
+        waiting for the chunks they hold."""
+        _end_now(self.pool)
+
+
+def _end_now(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down, ending its worker processes instead of waiting for their work."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    # Before 3.14 ProcessPoolExecutor has no public way to end its workers: its process table
+    # is the only handle on them. Its result pipe is taken now, as shutdown() forgets it.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(ABORT_JOIN_SECONDS)
+    # A worker ended while sending a result leaves half a message in the result pipe, and the
+    # pool's manager thread waits for the rest for ever (interpreter exit then waits for that
+    # thread: the process hung after its summary). With the workers gone, this process holds
+    # the pipe's last write end: closing it lets that thread read end-of-file and finish.
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 class _DaskEngine:
@@ -259,6 +328,8 @@ class _DaskEngine:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+    abort = close
 
 
 # --------------------------------------------------------------------------- the store
@@ -328,6 +399,15 @@ class Store:
         for (text,) in self.db.execute("SELECT row FROM results ORDER BY rowid"):
             yield json.loads(text)
 
+    def keyed_records(self) -> Iterator[tuple[int, dict]]:
+        """(rowid, record) in stored order; ``record_at(rowid)`` reads one record again."""
+        for rowid, blob in self.db.execute("SELECT rowid, record FROM results ORDER BY rowid"):
+            yield rowid, _unpack(blob)
+
+    def record_at(self, rowid: int) -> dict:
+        (blob,) = self.db.execute("SELECT record FROM results WHERE rowid = ?", (rowid,)).fetchone()
+        return _unpack(blob)
+
     def close(self) -> None:
         self.db.commit()
         self.db.close()
@@ -386,18 +466,24 @@ def iter_store_rows(path: str | os.PathLike[str]) -> Iterator[dict]:
 
 @dataclass
 class BatchCounts:
-    """What a run did; ``add`` each yielded item. ``line()`` is the one-line summary."""
+    """What a run did; ``add`` each yielded item (or give it to ``score_batch(counts=...)``,
+    which also counts the items it ``read``). ``line()`` is the one-line summary."""
 
     scored: int = 0
     rejected: int = 0
     from_store: int = 0
     chars: int = 0
+    warned: int = 0  # articles scored with warnings from reading (invalid UTF-8 bytes replaced)
+    read: int = 0  # items taken from the input (kept by score_batch(counts=...))
     started: float = field(default_factory=time.monotonic)
 
     def add(self, item: Scored) -> None:
         if item.reject is not None:
             self.rejected += 1
-        elif item.from_store:
+            return
+        if item.warnings:
+            self.warned += 1
+        if item.from_store:
             self.from_store += 1
         else:
             self.scored += 1
@@ -411,11 +497,28 @@ class BatchCounts:
     def rate(self) -> float:
         return self.scored / self.elapsed if self.elapsed > 0 else 0.0
 
+    @property
+    def left(self) -> int:
+        """Items read from the input whose outcome was never yielded (a stopped run's in-flight work)."""
+        return max(0, self.read - self.scored - self.rejected - self.from_store)
+
     def line(self) -> str:
         return (
             f"scored {self.scored} article(s), rejected {self.rejected}, "
             f"skipped {self.from_store} unchanged from the store, "
-            f"{self.elapsed:.1f} s, {self.rate:.1f} articles/s"
+            f"{self.elapsed:.1f} s, {self.rate:.1f} articles/s{self._warned()}"
+        )
+
+    def _warned(self) -> str:
+        return f"; {self.warned} article(s) with invalid UTF-8 bytes replaced" if self.warned else ""
+
+    def stopped_line(self) -> str:
+        """The summary of a run stopped before the end of its input."""
+        return (
+            f"scored {self.scored} article(s), rejected {self.rejected}, "
+            f"skipped {self.from_store} unchanged from the store, "
+            f"left {self.left} read but unfinished and the rest of the input unread, {self.elapsed:.1f} s"
+            f"{self._warned()}"
         )
 
 
@@ -440,6 +543,7 @@ def score_batch(
     ordered: bool = True,
     store: str | os.PathLike[str] | Store | None = None,
     progress: Callable[[Scored], None] | None = None,
+    counts: BatchCounts | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     chunksize: int = DEFAULT_CHUNKSIZE,
@@ -450,12 +554,16 @@ def score_batch(
     """Score ``inputs`` with ``workers`` processes (default ``os.cpu_count()``), streaming.
 
     ``inputs``: an iterable of ``Record``/``Reject`` items (e.g. from ``read_inputs``) or of
-    paths (read with ``read_inputs``; ``stdin`` is its standard input). Yields one
+    paths (read with ``read_inputs``, limited to ``options.max_chars`` characters a record;
+    ``stdin`` is its standard input). Yields one
     ``Scored`` per item: ``record`` (the JSON record) and ``row`` (the flat figures) for an
     article, ``reject`` otherwise; ``from_store`` when the result came from ``store``.
+    ``counts``: a :class:`BatchCounts` kept up to date (items read, and each item yielded).
+    Closing the generator early (or an exception such as ``KeyboardInterrupt`` inside it) ends
+    the worker processes without waiting for their chunks; the store keeps what was yielded.
     ``window``: chunks in flight (default ``4 * workers``). ``engine``: ``"local"`` or
     ``"dask"`` (with ``scheduler`` the address of a running scheduler, else a LocalCluster
-    of ``workers`` processes).
+    of ``workers`` processes). Web pages among the paths are read in ``options.html_mode``.
     """
     options = options or ScoreOptions()
     if engine not in ENGINES:
@@ -466,11 +574,14 @@ def score_batch(
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, got {chunksize}")
     window = window or 4 * workers
-    items = _items(inputs, stdin)
-    return _run(items, options, workers, ordered, store, progress, engine, scheduler, chunksize, window, mp_context)
+    items = _items(inputs, stdin, options.max_chars, options.html_mode)
+    return _run(items, options, workers, ordered, store, progress, counts, engine, scheduler, chunksize, window,
+                mp_context)
 
 
-def _items(inputs: Iterable[Any], stdin: Any) -> Iterator[Record | Reject]:
+def _items(
+    inputs: Iterable[Any], stdin: Any, max_chars: int | None = None, html_mode: str = DEFAULT_HTML_MODE,
+) -> Iterator[Record | Reject]:
     if isinstance(inputs, (str, bytes, os.PathLike)):
         raise TypeError(f"score_batch() expects an iterable of inputs, got a single path {inputs!r}")
     iterator = iter(inputs)
@@ -479,7 +590,7 @@ def _items(inputs: Iterable[Any], stdin: Any) -> Iterator[Record | Reject]:
             yield first
             yield from iterator
         else:
-            yield from read_inputs([first, *iterator], stdin=stdin)
+            yield from read_inputs([first, *iterator], stdin=stdin, max_chars=max_chars, html_mode=html_mode)
         return
 
 
@@ -490,6 +601,7 @@ def _run(
     ordered: bool,
     store_arg: Any,
     progress: Callable[[Scored], None] | None,
+    counts: BatchCounts | None,
     engine_name: str,
     scheduler: str | None,
     chunksize: int,
@@ -523,17 +635,19 @@ def _run(
                 outcomes = [("reject", t[0], t[3], f"worker failed: {type(error).__name__}: {error}")
                             for t in slot.chunk]
         done: list[Scored] = []
-        for (kind, doc_id, a, b), key in zip(outcomes, slot.keys, strict=True):
+        for (kind, doc_id, a, b), key, sent in zip(outcomes, slot.keys, slot.chunk, strict=True):
             if kind == "ok":
                 if store is not None:
                     store.put(doc_id, key, config_hash, a, b)
-                done.append(Scored(record=a, row=b))
+                done.append(Scored(record=a, row=b, origin=sent[3], warnings=tuple(sent[4])))
             else:
                 done.append(Scored(reject=Reject(doc_id, a, b)))
         return done
 
     def emit(slot: _Slot) -> Iterator[Scored]:
         for item in finish(slot):
+            if counts is not None:
+                counts.add(item)
             if progress is not None:
                 progress(item)
             yield item
@@ -558,8 +672,11 @@ def _run(
             in_flight += 1
             chunk, keys, chunk_chars = [], [], 0
 
+    finished = False
     try:
         for item in items:
+            if counts is not None:
+                counts.read += 1
             if isinstance(item, Reject):
                 ready = [Scored(reject=item)]
             else:
@@ -573,7 +690,8 @@ def _run(
                         flush()
                         yield from drain(window - 1)
                     continue
-                ready = [Scored(record=hit[0], row=hit[1], from_store=True)]
+                ready = [Scored(record=hit[0], row=hit[1], from_store=True, origin=item.origin,
+                                warnings=item.warnings)]
             if ordered and (chunk or slots):
                 flush()         # keep the reject / stored result behind the records before it
                 slots.append(_Slot(ready=ready))
@@ -582,8 +700,12 @@ def _run(
                 yield from emit(_Slot(ready=ready))
         flush()
         yield from drain(0)
+        finished = True
     finally:
-        engine.close()
+        if finished:
+            engine.close()
+        else:   # interrupted, or the consumer stopped reading: do not wait for chunks nobody will read
+            engine.abort()
         if store is not None:
             store.commit()
             if own_store:

@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from framing.lexicons import load_table
+from framing.lexicons import LexiconError, Table, load_table
 from framing.segment import iter_lines, strip_span
 from framing.spans import Removed, Span
 
 _REFERENCE_ENTRY = re.compile(r"^\s*(?:[-*•]\s*)?(?:↑|\^|\[\d+\]|\d{1,3}[.)]\s)")
 _DUPLICATE_TITLE_WINDOW = 8  # lines at the top where a repeated title is looked for
+SCOPES = ("line", "tail", "references")
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,21 @@ class CleanResult:
 
 @lru_cache(maxsize=8)
 def load_rules(source: str = "boilerplate") -> tuple[Rule, ...]:
-    table = load_table(source)
+    return rules_from_table(load_table(source), source)
+
+
+def rules_from_table(table: Table, where: str = "boilerplate") -> tuple[Rule, ...]:
+    """Cleaning rules from a table in the format of ``boilerplate.tsv`` (the shipped one, or the
+    shipped one merged with a user's: ``Resources.chrome_rules()``)."""
     rules = []
     for row in table.rows:
-        if row["scope"] not in {"line", "tail", "references"}:
-            raise ValueError(f"{source}: unknown scope {row['scope']!r}; expected line, tail or references")
-        rules.append(Rule(re.compile(row["pattern"]), row["scope"], row["reason"]))
+        if row["scope"] not in SCOPES:
+            raise LexiconError(f"{where}: unknown scope {row['scope']!r}; expected {', '.join(SCOPES)}")
+        try:
+            pattern = re.compile(row["pattern"])
+        except re.error as error:
+            raise LexiconError(f"{where}: pattern {row['pattern']!r} is not a regular expression: {error}") from None
+        rules.append(Rule(pattern, row["scope"], row["reason"]))
     return tuple(rules)
 
 

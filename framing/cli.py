@@ -1,25 +1,66 @@
 """The ``framing`` command: parses arguments, calls the library, prints. No logic of its own.
 
 Exit status: 0 success; 1 a fatal error (bad arguments to a file, unreadable model...); 2 usage
-error; 3 the run finished but some records were rejected (listed on stderr and in --rejects).
+error; 3 the run finished but some records were rejected (listed on stderr and in --rejects);
+130 stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM (128 + the signal number, as shells do).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sqlite3
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from typing import Any, TextIO
 
 from framing import __version__
 from framing import analyzers as registry
 from framing.batch import ENGINES, BatchCounts, export_store, score_batch
+from framing.corpus import DEFAULT_MAX_BYTES
 from framing.output import OUTPUT_FORMATS, open_writer, output_format_for
 from framing.scoring import ScoreOptions
+from framing.webpage import DEFAULT_HTML_MODE, HTML_MODES
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM, raised where the main thread is, so that every ``finally`` runs: the
+    workers are ended, the store committed, the ``.partial`` output removed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signum
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` (once: a second signal during the clean-up
+    is ignored, so the clean-up is not itself interrupted). Handlers are restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        for other in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(other, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _analyzer_list(value: str) -> list[str]:
@@ -59,8 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--model", metavar="MODEL", help="a sentence classifier trained with 'framing train'")
     score.add_argument(
-        "--frames-model", metavar="MODEL", help="a frames classifier trained with 'framing train --task frames'"
+        "--frames-model",
+        action="append",
+        metavar="MODEL",
+        help="a frames classifier trained with 'framing train --task frames'; repeat to give a sentence-level and "
+        "an article-level model (each file says its level)",
     )
+    _max_chars_argument(score)
+    _html_mode_argument(score)
     score.add_argument("--no-text", action="store_true", help="leave the article text out of JSONL output")
     score.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     score.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: CPU count)")
@@ -84,12 +131,36 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True, metavar="DIR", help="directory for the report files")
     report.add_argument("--title", help="report title (default: 'Outlet comparison')")
     report.add_argument("--max-appendix", type=int, default=50, metavar="N", help="articles shown in full (default 50)")
+    _max_chars_argument(report)
     report.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    _html_mode_argument(report)
     report.set_defaults(run=_run_report)
+
+    stories = commands.add_parser("stories", help="group articles into stories: the same event in different outlets")
+    stories.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="scores .jsonl files, 'score --store' databases, or a corpus as for 'score' (read, not scored)",
+    )
+    stories.add_argument("-o", "--output", default="-", help="stories CSV, one row per story (default: stdout)")
+    stories.add_argument("--articles", metavar="CSV", help="also write one row per article with its story")
+    stories.add_argument("--threshold", type=float, default=None, metavar="COSINE",
+                         help="least cosine similarity of two neighbours (default: the evaluated setting)")
+    stories.add_argument("--window-days", type=int, default=None, metavar="DAYS",
+                         help="articles dated further apart are never neighbours (default: the evaluated setting)")
+    stories.add_argument("--no-dates", action="store_true", help="ignore dates (compare every article with every other)")
+    stories.add_argument("--neighbours", type=_positive_int, default=None, metavar="K",
+                         help="neighbours kept per article (default: the evaluated setting)")
+    stories.add_argument("--min-outlets", type=_positive_int, default=1, metavar="N",
+                         help="write only stories covered by at least N outlets (default 1: every story)")
+    stories.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    stories.set_defaults(run=_run_stories)
 
     evaluate_attribution = commands.add_parser("evaluate-attribution", help="score the attribution extractor against gold")
     evaluate_attribution.add_argument("--gold", required=True, metavar="FILE", help="gold attributions (JSONL)")
-    evaluate_attribution.add_argument("--corpus", metavar="DIR", help="texts: <id>.txt files or a manifest.csv (default: corpus/seeds)")
+    evaluate_attribution.add_argument(
+        "--corpus", metavar="DIR",
+        help="texts: <id>.txt files or a manifest.csv (default: found from the gold file: its directory or the nearest "
+             "one above it that holds every text, e.g. corpus/ for corpus/annotations/attributions.jsonl)")
     evaluate_attribution.add_argument("--errors", action="store_true", help="also list missed, spurious and mismatched items")
     evaluate_attribution.set_defaults(run=_run_evaluate_attribution)
 
@@ -130,6 +201,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _max_chars_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-chars", type=_positive_int, metavar="N",
+        help=f"reject articles whose text has more than N characters (default: only texts over "
+             f"{DEFAULT_MAX_BYTES // 2**20} MiB of UTF-8 are rejected; see docs/batch.md for memory per article)",
+    )
+
+
+def _html_mode_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--html-mode",
+        choices=HTML_MODES,
+        default=DEFAULT_HTML_MODE,
+        help="web pages (.html): precision drops doubtful blocks (default), recall keeps more of the page",
+    )
+
+
 def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--task",
@@ -146,6 +234,19 @@ def _labelled_data_arguments(parser: argparse.ArgumentParser) -> None:
         "or a comma-separated list of 0/1 columns, one per frame",
     )
     parser.add_argument("--delimiter", default=";", help="--task frames: separator in a frame-names column (default: ;)")
+    parser.add_argument(
+        "--level",
+        choices=("auto", "sentence", "article"),
+        default="auto",
+        help="--task frames: whether each row is a sentence or a whole article (article labels are learned from "
+        "whole-article features); auto (default): article when the median text has 60+ words or most texts "
+        "have a line break",
+    )
+    parser.add_argument(
+        "--title-column",
+        metavar="COLUMN",
+        help="--task frames: a column of article titles, read as each text's first line (the headline)",
+    )
     parser.add_argument(
         "--min-positives",
         type=int,
@@ -170,6 +271,33 @@ def _positive_int(value: str) -> int:
     return number
 
 
+class UsageError(Exception):
+    """A command line that cannot be run as given (exit status 2), found before anything is written."""
+
+
+def _check_inputs_exist(inputs: Sequence[str]) -> None:
+    """Refuse a missing input before anything is written (a typo must not cost an output)."""
+    from pathlib import Path
+
+    missing = [p for p in inputs if p != "-" and not Path(p).exists()]
+    if missing:
+        raise UsageError(f"input not found: {', '.join(missing)}")
+
+
+def _check_not_overwriting(inputs: Sequence[str], writes: Sequence[tuple[str, str | None]]) -> None:
+    """Refuse an output that is one of the inputs after resolving paths (it would be replaced by
+    the results): ``writes`` are (option, path) pairs, ``None`` or ``-`` meaning not given."""
+    from pathlib import Path
+
+    files = [Path(p).resolve() for p in inputs if p != "-"]
+    for option, path in writes:
+        if path in (None, "-"):
+            continue
+        target = Path(path).resolve()
+        if any(target == f or (target.exists() and f.exists() and target.samefile(f)) for f in files):
+            raise UsageError(f"{option} {path} is one of the inputs; it would be overwritten: choose another path")
+
+
 def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
     """A tqdm bar on stderr when it is a terminal, else None."""
     if quiet or not getattr(stderr, "isatty", lambda: False)():
@@ -180,12 +308,16 @@ def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
 
 
 def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    _check_inputs_exist(args.inputs)
+    _check_not_overwriting(args.inputs, [("-o", args.output), ("--rejects", args.rejects), ("--store", args.store)])
     options = ScoreOptions(
         analyzers=args.analyzers,
         lexicon_files=tuple(args.lexicon),
         replace_categories=args.replace_categories,
         model=args.model,
-        frames_model=args.frames_model,
+        frames_model=tuple(args.frames_model or ()),
+        max_chars=args.max_chars,
+        html_mode=args.html_mode,
     )
     options.check_models()
     if args.only_new and not args.store:
@@ -197,16 +329,20 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     bar = _progress_bar(stderr, args.quiet)
     items = score_batch(
         args.inputs, options, workers=args.workers, ordered=not args.unordered, store=args.store,
-        engine=args.engine, scheduler=args.scheduler, stdin=stdin,
+        counts=counts, engine=args.engine, scheduler=args.scheduler, stdin=stdin,
     )
     try:
-        with open_writer(args.output, output_format, include_text=not args.no_text) as writer:
+        # closing(items): on an interruption the batch ends its workers and commits its store
+        # now, before the writer removes the partial output.
+        with open_writer(args.output, output_format, include_text=not args.no_text) as writer, closing(items):
             for item in items:
-                counts.add(item)
                 if bar is not None:
                     bar.update()
                     bar.set_postfix(rejects=counts.rejected, refresh=False)
                 if item.reject is None:
+                    if item.warnings:
+                        stderr.write(f"framing: warning: {item.origin} (id {item.record['id']!r}): "
+                                     f"{'; '.join(item.warnings)}\n")
                     if not (args.only_new and item.from_store):
                         writer.write_record(item.record, item.row)
                 else:
@@ -217,6 +353,14 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
                             json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason}, ensure_ascii=False)
                             + "\n"
                         )
+    except Interrupted as stop:
+        if bar is not None:
+            bar.close()
+            bar = None
+        unwritten = f"; {args.output} not written" if args.output != "-" else ""
+        resume = "; the store keeps every article scored (run again to resume)" if args.store else ""
+        stderr.write(f"framing: stopped by {stop.name}: {counts.stopped_line()}{unwritten}{resume}\n")
+        return stop.exit_status
     finally:
         if bar is not None:
             bar.close()
@@ -228,6 +372,7 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 
 
 def _run_export(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    _check_not_overwriting([args.store], [("-o", args.output)])
     written = export_store(args.store, args.output, output_format_for(args.output, args.format),
                            include_text=not args.no_text)
     stderr.write(f"framing: exported {written} article(s)\n")
@@ -238,23 +383,57 @@ def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     from pathlib import Path
 
     from framing.report import build_report, load_or_score
+    from framing.report.render import Rejects
 
     out = Path(args.output)
+    _check_inputs_exist(args.inputs)   # before anything is written: no empty report for a mistyped path
     out.mkdir(parents=True, exist_ok=True)
 
     def on_reject(reject: Any) -> None:
         stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
 
-    loaded = load_or_score(args.inputs, scores_out=out / "scores.jsonl", on_reject=on_reject)
+    loaded = load_or_score(args.inputs, options=ScoreOptions(max_chars=args.max_chars, html_mode=args.html_mode),
+                           scores_out=out / "scores.jsonl", on_reject=on_reject)
+    rejects = None  # not known when the report reads existing scores
     if loaded.scored or loaded.rejects:
         with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
             for reject in loaded.rejects:
                 handle.write(json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason},
                                         ensure_ascii=False) + "\n")
-    paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix)
+        rejects = Rejects(len(loaded.rejects), "rejects.jsonl")  # beside the report
+    paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix, rejects=rejects)
     if not args.quiet:
-        stderr.write(f"framing: report on {len(loaded.records)} article(s) written to {paths.html}\n")
+        stderr.write(f"framing: report on {paths.articles} article(s) written to {paths.html}\n")
     return EXIT_REJECTED if loaded.rejects else EXIT_OK
+
+
+def _run_stories(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    from framing import stories as st
+
+    rejected = []
+
+    def on_reject(reject: Any) -> None:
+        rejected.append(reject)
+        stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
+
+    if args.no_dates and args.window_days is not None:
+        raise ValueError("--no-dates and --window-days contradict each other; give one")
+    options: dict[str, Any] = {"window_days": None} if args.no_dates else {}
+    for name in ("threshold", "window_days", "neighbours"):
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
+    found = st.read_stories(args.inputs, on_reject=on_reject, **options)
+    table = found.shared(args.min_outlets)
+    table.to_csv(sys.stdout if args.output == "-" else args.output, index=False)
+    if args.articles:
+        found.articles.to_csv(args.articles, index=False)
+    if not args.quiet:
+        settings = found.settings
+        window = "dates ignored" if settings.window_days is None else f"window {settings.window_days} days"
+        stderr.write(f"framing: {len(found.articles)} article(s) in {len(found.stories)} stories, "
+                     f"{len(found.shared(2))} covered by two outlets or more (threshold {settings.threshold:.2f}, "
+                     f"{window}, {settings.neighbours} neighbours)\n")
+    return EXIT_REJECTED if rejected else EXIT_OK
 
 
 def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
@@ -266,6 +445,7 @@ def _run_evaluate_attribution(args: argparse.Namespace, stdin: Any, stderr: Text
     if args.errors:
         for error in result.errors:
             out.write(json.dumps(error, ensure_ascii=False) + "\n")
+    return EXIT_OK
 
 
 def _read_labelled(args: argparse.Namespace, path: str | None = None, positive: str | None = None) -> Any:
@@ -296,26 +476,40 @@ def _training_file(model: Any) -> str:
     return recorded
 
 
-def _read_frames(args: argparse.Namespace, frames: Sequence[str] | None = None) -> Any:
-    from framing.models.frames import MIN_POSITIVES, read_multilabel
+def _read_frames(args: argparse.Namespace, frames: Sequence[str] | None = None, level: str | None = None) -> Any:
+    from framing.frames.data import MIN_POSITIVES, read_multilabel
 
     if args.positive is not None:
         raise ValueError("--positive applies to --task loaded only")
     columns = [c.strip() for c in args.label_column.split(",") if c.strip()]
     delimited = {"label_column": columns[0]} if len(columns) == 1 else {"label_columns": columns}
     minimum = 0 if frames is not None else (MIN_POSITIVES if args.min_positives is None else args.min_positives)
+    if level is None and args.level != "auto":
+        level = args.level
     data = read_multilabel(
-        args.data, args.text_column, delimiter=args.delimiter, min_positives=minimum, frames=frames, **delimited
+        args.data, args.text_column, delimiter=args.delimiter, min_positives=minimum, frames=frames,
+        level=level, title_column=args.title_column, **delimited,
     )
-    print(f"{args.data}: {data.describe()}")
+    detected = " (detected; --level to choose)" if args.level == "auto" and level is None else ""
+    print(f"{args.data}: {data.describe()}{detected}")
     return data
 
 
-def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
-    if args.task == "frames":
-        from framing.models import frames
+def _frames_only(args: argparse.Namespace) -> None:
+    if args.task != "frames" and (args.level != "auto" or args.title_column):
+        raise ValueError("--level and --title-column apply to --task frames only")
 
-        frames.save_model(frames.train(_read_frames(args)), args.output)
+
+def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
+    _frames_only(args)
+    if args.task == "frames":
+        from framing.frames import model as frames
+        from framing.frames.thresholds import INNER_FOLDS
+
+        model = frames.train(_read_frames(args))
+        frames.save_model(model, args.output)
+        chosen = ", ".join(f"{f} {t:.2f}" for f, t in zip(model.frames, model.thresholds, strict=True))
+        print(f"{model.level}-level model; thresholds (inner {INNER_FOLDS}-fold cross-validation): {chosen}")
         print(f"wrote {args.output}")
         return EXIT_OK
     from framing.models.classifier import save_model, train
@@ -329,24 +523,28 @@ def _run_train(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 def _run_evaluate(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
     from framing.models.baseline import baseline_pipeline
 
+    _frames_only(args)
     if args.lexicon_only and args.task != "frames":
         raise ValueError("--lexicon-only applies to --task frames only")
     if args.group_column and (args.task != "loaded" or not args.cv):
         raise ValueError("--group-column applies to --cv with two labels (--task loaded) only")
     if args.task == "frames":
-        from framing.models import frames
+        from framing.frames import evaluation as frames
+        from framing.frames.data import read_multilabel
+        from framing.frames.model import load_model
 
         baseline = None
         if args.model:
-            model = frames.load_model(args.model)  # before reading the data: a bad model fails fast
-            data = _read_frames(args, model.frames)
+            model = load_model(args.model)  # before reading the data: a bad model fails fast
+            data = _read_frames(args, model.frames, model.level if args.level == "auto" else None)
             report = frames.evaluate(model, data)
             if args.baseline:
                 columns = list(model.trained_on.get("label_columns") or [])
                 trained = _training_file(model)
                 delimited = {"label_column": columns[0]} if len(columns) == 1 else {"label_columns": columns}
-                train_data = frames.read_multilabel(trained, args.text_column, delimiter=args.delimiter,
-                                                    min_positives=0, frames=model.frames, **delimited)
+                train_data = read_multilabel(trained, args.text_column, delimiter=args.delimiter, min_positives=0,
+                                             frames=model.frames, level=model.level,
+                                             title_column=model.trained_on.get("title_column"), **delimited)
                 baseline = frames.baseline_beside(
                     report, frames.evaluate_template(baseline_pipeline(multilabel=True), train_data, data),
                     f"trained on {trained}, scored on the same data",
@@ -399,14 +597,24 @@ def main(argv: Sequence[str] | None = None, *, stdin: Any = None, stderr: TextIO
     except SystemExit as exit:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit.code or 0)
     try:
-        return args.run(args, stdin if stdin is not None else sys.stdin.buffer, stderr)
+        with _stop_on_signals():
+            return args.run(args, stdin if stdin is not None else sys.stdin.buffer, stderr)
+    except Interrupted as stop:
+        stderr.write(f"framing: stopped by {stop.name}\n")
+        return stop.exit_status
+    except UsageError as error:
+        stderr.write(f"framing {args.command}: error: {error}\n")
+        return EXIT_USAGE
     except (OSError, ValueError, ImportError, sqlite3.Error) as error:
         stderr.write(f"framing: error: {error}\n")
         return EXIT_FATAL
 
 
 def entry_point() -> None:
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:  # Ctrl-C before the handlers were installed (while importing)
+        raise SystemExit(128 + signal.SIGINT) from None
 
 
 if __name__ == "__main__":

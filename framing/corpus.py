@@ -7,12 +7,14 @@ is a ``Reject`` in the stream, and reading goes on.
 
 Supported inputs
     ``.txt``                  one document, the whole file; id = file stem
-    ``.html`` / ``.htm``      one document, the extracted main text (see
-                              :mod:`framing.htmltext`); metadata ``text_source`` is
-                              ``"html-extracted"`` and ``title`` comes from the page
-    ``.jsonl`` (``.jsonl.gz``) one JSON object per line with ``id`` and ``text``
+    ``.html`` / ``.htm``      a saved web page: the article text and the page's metadata
+                              (see :mod:`framing.webpage`); metadata ``text_source``
+                              names the reader, ``html_sha256`` the page read, and the
+                              record's ``extraction`` says what was dropped
+    ``.jsonl`` (``.jsonl.gz``) one JSON object per line with ``id`` and ``text`` (or
+                              ``html``: a saved page's markup, read as a ``.html`` file)
     ``.csv`` (``.csv.gz``)    a header row, then one row per document, ``id`` and
-                              ``text`` columns
+                              ``text`` (or ``html``) columns
     a directory               with ``manifest.csv``: exactly the files it lists
                               (columns ``id``, ``file`` and metadata); without one:
                               every supported file below it, recursively, in sorted
@@ -35,7 +37,9 @@ delivered ids (with where each was first seen), to reject duplicates.
 
 Metadata: ``title``, ``outlet``, ``author``, ``date``, ``url`` and any other field or
 column are carried through.  JSON values are kept as given; empty CSV cells are left
-out (an empty cell means "not given").
+out (an empty cell means "not given").  A web page's own metadata (title, author, date,
+site name as ``outlet``, URL, language) fills only the fields the input does not give:
+a manifest, JSONL or CSV value always wins.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -53,7 +58,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO, TextIO
 
-from framing import htmltext
+from framing import webpage
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -95,6 +100,7 @@ class Record:
     metadata: Mapping[str, Any]  # title, outlet, author, date, url + any unknown fields
     origin: str                  # "path", "path:LINE" (jsonl), "path:row N" (csv), "<stdin>"
     warnings: tuple[str, ...] = ()
+    extraction: Mapping[str, Any] | None = None  # for text extracted from a web page: how (webpage.Page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +119,23 @@ def read_inputs(
     inputs: Iterable[str | os.PathLike[str]],
     *,
     stdin: TextIO | BinaryIO | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
+    max_chars: int | None = None,
     encoding_errors: str = "replace",
+    html_mode: str = webpage.DEFAULT_HTML_MODE,
 ) -> Iterator[Item]:
     """Stream :class:`Record` and :class:`Reject` items from ``inputs``, in order.
 
     ``inputs`` are paths (files or directories) or ``"-"`` for ``stdin`` (default
     ``sys.stdin``).  ``max_bytes`` bounds the UTF-8 size of one record's text (for HTML,
-    of the page as read).  ``encoding_errors`` is ``"replace"`` (invalid UTF-8 replaced,
-    with a warning) or ``"strict"`` (a record with invalid UTF-8 is rejected).
+    of the page as read); ``max_chars``, when given, the number of characters of its text.
+    With ``max_chars`` alone the byte limit becomes the larger of ``DEFAULT_MAX_BYTES`` and
+    ``4 * max_chars`` (UTF-8 needs at most 4 bytes a character), so that the character
+    limit is the one that decides.  ``encoding_errors`` is ``"replace"`` (invalid UTF-8 replaced,
+    with a warning) or ``"strict"`` (a record with invalid UTF-8 is rejected; a web page
+    that declares no charset is then not read as windows-1252 either).  ``html_mode``:
+    how web pages are read, one of ``framing.webpage.HTML_MODES`` (``"precision"``, the
+    default, or ``"recall"``).
 
     A CSV row number counts data rows from 1 (the header is not a row); a JSONL line
     number counts physical lines from 1.  Duplicate ids are rejected after the first
@@ -133,13 +147,19 @@ def read_inputs(
             f"read_inputs() expects an iterable of paths, got a single path {inputs!r}; "
             f"wrap it in a list: read_inputs([{inputs!r}])"
         )
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
-        raise ValueError(f"max_bytes must be a positive integer, got {max_bytes!r}")
+    for name, value in (("max_bytes", max_bytes), ("max_chars", max_chars)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if max_bytes is None:
+        max_bytes = DEFAULT_MAX_BYTES if max_chars is None else max(DEFAULT_MAX_BYTES, 4 * max_chars)
     if encoding_errors not in ENCODING_ERRORS:
         raise ValueError(
             f"unknown encoding_errors {encoding_errors!r}; available: {', '.join(ENCODING_ERRORS)}"
         )
-    run = _Run(max_bytes=max_bytes, strict=encoding_errors == "strict", stdin=stdin)
+    if html_mode not in webpage.HTML_MODES:
+        raise ValueError(f"unknown html_mode {html_mode!r}; available: {', '.join(webpage.HTML_MODES)}")
+    run = _Run(max_bytes=max_bytes, max_chars=max_chars, strict=encoding_errors == "strict", stdin=stdin,
+               html_mode=html_mode)
     return run.read_all(inputs)
 
 
@@ -334,8 +354,10 @@ _READ_ERRORS = (OSError, EOFError, zlib.error)
 @dataclass(slots=True)
 class _Run:
     max_bytes: int
+    max_chars: int | None
     strict: bool
     stdin: TextIO | BinaryIO | None
+    html_mode: str = webpage.DEFAULT_HTML_MODE
     seen: dict[str, str] = field(default_factory=dict)  # delivered id -> first origin
 
     @property
@@ -415,18 +437,47 @@ class _Run:
                     return Reject(doc_id, path, f"too large: {size} bytes > limit {self.max_bytes}")
         except OSError as e:
             return Reject(doc_id, path, _os_reason(e))
+        if suffix in webpage.HTML_SUFFIXES:
+            return self.read_page_bytes(data, doc_id, dict(given), path)
         decoded = self.decode_document(data, path, doc_id)
         if isinstance(decoded, Reject):
             return decoded
         text, warnings = decoded
+        return self.accept(doc_id, text, dict(given), path, warnings, checked_binary=True)
+
+    # ---- web pages
+
+    def read_page_bytes(self, data: bytes, doc_id: str, given: dict[str, Any], origin: str) -> Item:
+        """A saved page's bytes: decoded as a browser would, then :meth:`page_record`."""
+        decoded = webpage.decode_page(data, guess=not self.strict)
+        binary = _binary_reason(decoded.text, decoded.bad_bytes, len(data) - decoded.bom)
+        if binary:
+            return Reject(doc_id, origin, binary)
+        warnings = self.encoding_warnings(doc_id, origin, list(decoded.bad), "in the file")
+        if isinstance(warnings, Reject):
+            return warnings
+        if decoded.note:
+            warnings.append(decoded.note)
+        return self.page_record(decoded.text, doc_id, given, origin, warnings,
+                                encoding=decoded.encoding, html_sha256=hashlib.sha256(data).hexdigest())
+
+    def page_record(
+        self, html: str, doc_id: str, given: dict[str, Any], origin: str, warnings: list[str],
+        *, encoding: str | None = None, html_sha256: str | None = None,
+    ) -> Item:
+        """A record from a web page's markup: the article text, the page's metadata where the
+        input gives none, and the extraction record; an empty extraction is a Reject."""
+        page = webpage.read_page(html, mode=self.html_mode, encoding=encoding, html_sha256=html_sha256)
+        if page.reason:
+            return Reject(doc_id, origin, page.reason)
         metadata = dict(given)
-        if suffix in (".html", ".htm"):
-            extracted = htmltext.extract(text)
-            text = extracted.text
-            if extracted.title and not metadata.get("title"):
-                metadata["title"] = extracted.title
-            metadata["text_source"] = "html-extracted"
-        return self.accept(doc_id, text, metadata, path, warnings, checked_binary=True)
+        for key, value in page.metadata.items():
+            if metadata.get(key) is None or (isinstance(metadata[key], str) and not metadata[key].strip()):
+                metadata[key] = value
+        metadata["text_source"] = page.reader
+        metadata["html_sha256"] = page.extraction["html_sha256"]
+        return self.accept(doc_id, page.text, metadata, origin, warnings, checked_binary=True,
+                           extraction=page.extraction)
 
     def decode_document(
         self, data: bytes, origin: str, doc_id: str | None, where: str = "in the file",
@@ -508,6 +559,12 @@ class _Run:
             return Reject(None, origin, f"'id' must be a string, got {_json_type(doc_id)} {doc_id!r:.60}")
         if not doc_id.strip():
             return Reject(None, origin, f"empty 'id' {doc_id!r}")
+        if "text" not in obj and isinstance(obj.get("html"), str):
+            warnings = self.encoding_warnings(doc_id, origin, bad, "in the line")
+            if isinstance(warnings, Reject):
+                return warnings
+            metadata = {k: v for k, v in obj.items() if k not in ("id", "html")}
+            return self.page_record(obj["html"], doc_id, metadata, origin, warnings)
         if "text" not in obj:
             return Reject(doc_id, origin, "missing 'text' field")
         text = obj["text"]
@@ -522,12 +579,14 @@ class _Run:
     # ---- CSV
 
     def csv_rows(
-        self, path: str, required: tuple[str, ...],
+        self, path: str, required: tuple[str, ...], alternatives: Mapping[str, str] | None = None,
     ) -> Iterator[tuple[str, dict[str, str], list[tuple[int, int]]] | Reject]:
         """Rows of a CSV file with a header, as (origin, {column: cell}, replaced bytes).
 
-        A header without the ``required`` columns is one Reject for the whole file.
+        A header without the ``required`` columns (or their ``alternatives``) is one Reject
+        for the whole file.
         """
+        alternatives = alternatives or {}
         _raise_csv_field_limit(self.max_bytes + 1)
         lines = self.open_lines(path)
         if isinstance(lines, Reject):
@@ -568,7 +627,7 @@ class _Run:
                     if dup:
                         yield Reject(None, f"{path}:header", f"duplicate column {dup[0]!r} in header")
                         return
-                    missing = [c for c in required if c not in header]
+                    missing = [c for c in required if c not in header and alternatives.get(c) not in header]
                     if missing:
                         yield Reject(None, f"{path}:header",
                                      f"missing required column{'s' if len(missing) > 1 else ''} "
@@ -588,7 +647,7 @@ class _Run:
                 yield Reject(None, path, "no records: the input is empty (no header row)")
 
     def read_csv(self, path: str) -> Iterator[Item]:
-        for item in self.csv_rows(path, required=("id", "text")):
+        for item in self.csv_rows(path, required=("id", "text"), alternatives={"text": "html"}):
             if isinstance(item, Reject):
                 yield item
                 continue
@@ -601,7 +660,10 @@ class _Run:
             if isinstance(warnings, Reject):
                 yield warnings
                 continue
-            metadata = {k: v for k, v in row.items() if k not in ("id", "text") and v != ""}
+            metadata = {k: v for k, v in row.items() if k not in ("id", "text", "html") and v != ""}
+            if "text" not in row:
+                yield self.page_record(row["html"], doc_id, metadata, origin, warnings)
+                continue
             yield self.accept(doc_id, row["text"], metadata, origin, warnings)
 
     # ---- manifest
@@ -687,7 +749,10 @@ class _Run:
     def accept(
         self, doc_id: str, text: str, metadata: dict[str, Any], origin: str,
         warnings: list[str], *, checked_binary: bool = False,
+        extraction: Mapping[str, Any] | None = None,
     ) -> Item:
+        if self.max_chars is not None and len(text) > self.max_chars:
+            return Reject(doc_id, origin, f"too large: {len(text)} characters > limit {self.max_chars}")
         size = _utf8_size(text)
         if size > self.max_bytes:
             return Reject(doc_id, origin, f"too large: {size} bytes > limit {self.max_bytes}")
@@ -702,7 +767,7 @@ class _Run:
         if first is not None:
             return Reject(doc_id, origin, f"duplicate id {doc_id!r} (first seen at {first})")
         self.seen[doc_id] = origin
-        return Record(doc_id, text, metadata, origin, tuple(warnings))
+        return Record(doc_id, text, metadata, origin, tuple(warnings), extraction)
 
 
 def _numbered(

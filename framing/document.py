@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping
-from itertools import compress
+from itertools import accumulate, compress
 from types import MappingProxyType
 from typing import Any
 
+from framing.clean import Rule
 from framing.clean import clean as find_chrome
 from framing.quotes import find_quotations
-from framing.segment import is_word, normalise, paragraph_spans, sentence_spans, token_spans
+from framing.segment import (
+    MAX_SENTENCE_CHARS,
+    is_word,
+    normalise,
+    paragraph_spans,
+    sentence_spans,
+    split_long,
+    token_spans,
+)
 from framing.spans import Diagnostic, Quotation, Removed, Span, Token, make_token
 
 __all__ = ["Document", "Span", "Token", "Quotation", "Removed", "Diagnostic"]
@@ -46,6 +55,7 @@ class Document:
         "_sentence_words",
         "_sentence_voices",
         "_outer_quote_starts",
+        "_outer_quote_reach",
         "_outer_quotes",
     )
 
@@ -81,6 +91,9 @@ class Document:
         self._sentence_voices: tuple[str, ...] | None = None
         self._outer_quotes = [q for q in quotations if q.level == 0]
         self._outer_quote_starts = [q.content_start for q in self._outer_quotes]
+        # The furthest content end of the quotations up to each one (non-decreasing, so it can be
+        # bisected): the quotations before the first whose reach passes an offset all end before it.
+        self._outer_quote_reach = list(accumulate((q.content_end for q in self._outer_quotes), max))
 
     @classmethod
     def from_text(
@@ -90,13 +103,21 @@ class Document:
         id: str = "doc",
         metadata: Mapping[str, Any] | None = None,
         clean: bool = True,
+        chrome_rules: tuple[Rule, ...] | None = None,
+        max_sentence_chars: int = MAX_SENTENCE_CHARS,
     ) -> Document:
-        """Segment ``text``. With ``clean=False`` every line is treated as prose."""
+        """Segment ``text``. With ``clean=False`` every line is treated as prose; else site
+        chrome is set aside by ``chrome_rules`` (default: the shipped ``boilerplate.tsv``; a
+        user's are merged in by ``Resources.chrome_rules()``).
+
+        A sentence longer than ``max_sentence_chars`` (run-on text without sentence ends) is
+        cut into pieces of at most that length (:func:`framing.segment.split_long`), with a
+        ``long-sentence`` diagnostic on the article."""
         if not isinstance(text, str):
             raise TypeError(f"Document text must be str, not {type(text).__name__}")
         diagnostics: list[Diagnostic] = []
         if clean:
-            chrome = find_chrome(text)
+            chrome = find_chrome(text, chrome_rules)
             paragraphs = paragraph_spans(text, list(chrome.kept_lines))
             removed, references = chrome.removed, chrome.references
         else:
@@ -104,8 +125,23 @@ class Document:
             removed, references = (), ()
         quotations, quote_problems = find_quotations(text, paragraphs)
         closing_marks = {q.end - 1 for q in quotations if q.closed}
-        sentences = [s for lo, hi in paragraphs for s in sentence_spans(text, lo, hi, closing_marks)]
+        sentences: list[tuple[int, int]] = []
+        cut: list[Diagnostic] = []
+        for lo, hi in paragraphs:
+            for start, end in sentence_spans(text, lo, hi, closing_marks):
+                if end - start <= max_sentence_chars:
+                    sentences.append((start, end))
+                    continue
+                pieces = split_long(text, start, end, max_sentence_chars)
+                sentences.extend(pieces)
+                cut.append(Diagnostic(
+                    "long-sentence",
+                    f"a sentence of {end - start} characters (no sentence end found) was cut into "
+                    f"{len(pieces)} pieces of at most {max_sentence_chars} characters",
+                    start, end,
+                ))
         diagnostics.extend(quote_problems)
+        diagnostics.extend(cut)
         if not paragraphs:
             diagnostics.append(Diagnostic("no-prose", "no prose left to analyze after cleaning"))
         return cls(
@@ -190,9 +226,16 @@ class Document:
         """Share of the characters of ``text[start:end]`` inside (outermost) quotation content."""
         if end <= start:
             return 0.0
+        # Bisect to the first quotation that reaches past ``start`` and stop at the first that
+        # opens at or after ``end``: a look-up per sentence, not a scan of every quotation (which
+        # made sentence_voices() sentences x quotations, seconds on a long article).
+        quotes = self._outer_quotes
         inside = 0
-        for q in self._outer_quotes:
-            if q.content_start < end and q.content_end > start:
+        for index in range(bisect_right(self._outer_quote_reach, start), len(quotes)):
+            q = quotes[index]
+            if q.content_start >= end:
+                break
+            if q.content_end > start:
                 inside += min(end, q.content_end) - max(start, q.content_start)
         return inside / (end - start)
 

@@ -1,4 +1,7 @@
-"""Main text of an HTML page, as plain paragraphs.
+"""Main text of an HTML page, as plain paragraphs: the fallback reader of web pages.
+
+Saved pages are read with trafilatura (:mod:`framing.webpage`); this reader is used only when
+trafilatura finds no main text, and as the baseline of ``benchmarks/bench_html.py``.
 
 The extracted text is what analysis sees (span offsets point into it, not into the
 markup).  Page chrome is dropped: ``script``, ``style``, ``nav``, ``header``,

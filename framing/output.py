@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -23,6 +24,19 @@ PARQUET_BATCH = 10_000
 
 # Metadata fields that get their own CSV columns; any other metadata goes, as JSON, to "extra".
 CSV_METADATA = ("title", "outlet", "author", "date", "url")
+# A text cell starting with one of these is taken for a formula by spreadsheets (OWASP, "CSV
+# Injection"); csv_safe() prefixes it with an apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with ``= + - @``, a tab
+    or a carriage return gets a leading ``'`` (OWASP's advice); numbers, and text that is a
+    plain number such as ``-0.5``, are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 class JsonlWriter:
@@ -40,7 +54,8 @@ class JsonlWriter:
 
 
 class CsvWriter:
-    """Streams rows; the header is fixed by the first result (figures are the same per config)."""
+    """Streams rows; the header is fixed by the first result (figures are the same per config).
+    Text cells pass through ``csv_safe`` (no spreadsheet formulas); numbers are written as they are."""
 
     def __init__(self, handle: TextIO, *, include_text: bool = False) -> None:
         self.handle = handle
@@ -55,8 +70,8 @@ class CsvWriter:
     def write_row(self, row: Mapping[str, Any]) -> None:
         if self.writer is None:
             self.writer = csv.DictWriter(self.handle, fieldnames=list(row), extrasaction="ignore")
-            self.writer.writeheader()
-        self.writer.writerow(row)
+            self.writer.writerow({name: csv_safe(name) for name in row})
+        self.writer.writerow({key: csv_safe(value) for key, value in row.items()})
 
 
 def flat_row(result: ArticleResult) -> dict[str, Any]:

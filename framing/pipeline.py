@@ -17,8 +17,9 @@ from types import MappingProxyType
 from typing import Any
 
 from framing import analyzers as registry
+from framing.clean import Rule, rules_from_table
 from framing.document import Document
-from framing.lexicons import PROVENANCE_COLUMNS, Table, load_shipped, load_table
+from framing.lexicons import PROVENANCE_COLUMNS, LexiconError, Table, available, load_shipped, load_table
 from framing.results import SCHEMA_VERSION, to_jsonable
 from framing.spans import Diagnostic
 
@@ -29,10 +30,12 @@ class Resources:
     ``lexicon_files``: user lexicon files in the shipped format; each is merged into the shipped
     table of the same ``name`` (header ``# name:``) — adding entries, or replacing the categories
     it defines when ``replace_categories`` is true. ``model``: a path to a trained sentence
-    classifier, or None for the shipped default; ``frames_model`` likewise for the frames
-    classifier (None: the shipped one, if any). ``tables``: tables to use as they are instead
-    of the shipped ones of those resource names (e.g. ``{"loaded": table}``: an evaluation that
-    learns the learned words again without the data it scores).
+    classifier, or None for the shipped default; ``frames_model``: a frames model file, or a
+    sequence of them, at most one per level (each file says whether it scores sentences or whole
+    articles); the sentence level falls back to the shipped model, the article level to none.
+    ``tables``: tables to use as they are instead of the shipped ones of those resource names
+    (e.g. ``{"loaded": table}``: an evaluation that learns the learned words again without the
+    data it scores).
     """
 
     def __init__(
@@ -41,16 +44,36 @@ class Resources:
         lexicon_files: Sequence[str | os.PathLike] = (),
         replace_categories: bool = False,
         model: str | os.PathLike | None = None,
-        frames_model: str | os.PathLike | None = None,
+        frames_model: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
         tables: Mapping[str, Table] | None = None,
     ) -> None:
         self.lexicon_files = tuple(Path(p) for p in lexicon_files)
         self._given_tables = dict(tables or {})
         self.replace_categories = replace_categories
         self.model_path = Path(model) if model is not None else None
-        self.frames_model_path = Path(frames_model) if frames_model is not None else None
+        given = [] if frames_model is None else [frames_model] if isinstance(frames_model, (str, os.PathLike)) else frames_model
+        self.frames_model_paths = tuple(Path(p) for p in given)
         self._memo: dict[str, Any] = {}
         self._user_tables = [load_table(p) for p in self.lexicon_files]  # fail early, with file:line
+        self._check_user_tables()
+
+    def _check_user_tables(self) -> None:
+        """Refuse a user table that would never be used: its ``# name:`` matches no shipped
+        table, or its columns are not that table's. Cleaning rules are compiled now, so a bad
+        pattern fails before any article is read."""
+        if not self._user_tables:
+            return
+        shipped = {table.name: table for table in map(load_table, available())}
+        for path, user in zip(self.lexicon_files, self._user_tables, strict=True):
+            target = shipped.get(user.name)
+            if target is None:
+                raise LexiconError(
+                    f"{path}: lexicon name {user.name!r} matches no shipped lexicon, so it would never be "
+                    f"used; valid names: {', '.join(sorted(shipped))}"
+                )
+            _as_shipped_columns(user, target.columns, path)  # raises if the columns differ
+            if user.name == "boilerplate":
+                rules_from_table(user, str(path))
 
     def memo(self, key: str, factory: Callable[[], Any]) -> Any:
         """Build something once per Resources (compiled matchers, models...)."""
@@ -80,6 +103,10 @@ class Resources:
         version = "+".join([shipped.version] + [f"user-{u.version}" for u in extra])
         return Table({**shipped.meta, "version": version}, shipped.columns, tuple(rows))
 
+    def chrome_rules(self) -> tuple[Rule, ...]:
+        """The cleaning rules: ``boilerplate.tsv`` merged with the user's boilerplate tables."""
+        return self.memo("chrome_rules", lambda: rules_from_table(self.table("boilerplate")))
+
     def vader(self) -> Any:
         def build() -> Any:
             from framing.analyzers.sentiment import Vader
@@ -99,18 +126,23 @@ class Resources:
 
         return self.memo("sentence_model", build)
 
-    def frames_model(self) -> Any:
-        """The frames classifier (``framing.models.frames.FramesModel``): the file given as
-        ``frames_model``, else the shipped default, else None when none is shipped."""
+    def frames_model(self, level: str = "sentence") -> Any:
+        """The frames model of ``level`` (``framing.frames.model.FramesModel``): the file given
+        in ``frames_model`` for that level, else for sentences the shipped default; else None."""
+        return self.memo("frames_models", self._frames_models).get(level)
 
-        def build() -> Any:
-            from framing.models import frames
+    def _frames_models(self) -> dict[str, Any]:
+        from framing.frames import model as frames
 
-            if self.frames_model_path:
-                return frames.load_model(self.frames_model_path)
-            return frames.load_default_model() if frames.has_default_model() else None
-
-        return self.memo("frames_model", build)
+        models: dict[str, Any] = {}
+        for path in self.frames_model_paths:
+            found = frames.load_model(path)
+            if found.level in models:
+                raise ValueError(f"two {found.level}-level frames models given ({path} and another); give at most one per level")
+            models[found.level] = found
+        if "sentence" not in models and frames.has_default_model():
+            models["sentence"] = frames.load_default_model()
+        return models
 
     def fingerprint(self) -> str:
         """Changes whenever any data behind the results changes: the shipped lexicons, Punkt
@@ -122,7 +154,7 @@ class Resources:
         for name, data in _shipped_data_files():
             digest.update(name.encode())
             digest.update(data)
-        models = [p for p in (self.model_path, self.frames_model_path) if p]
+        models = [p for p in (self.model_path, *self.frames_model_paths) if p]
         for path in (*self.lexicon_files, *models):
             digest.update(str(path).encode())
             digest.update(Path(path).read_bytes())
@@ -133,15 +165,15 @@ class Resources:
         return digest.hexdigest()[:16]
 
 
-def _as_shipped_columns(user: Table, columns: Sequence[str]) -> list[Mapping[str, str]]:
+def _as_shipped_columns(user: Table, columns: Sequence[str], path: object = None) -> list[Mapping[str, str]]:
     """A user table's rows in the shipped table's columns. A user table may leave out the
     provenance columns (``provenance, score, sources``: the lexicon format before they were
     added); its rows are then provenance ``user``. Any other difference is an error."""
     missing = [c for c in columns if c not in user.columns]
     unknown = [c for c in user.columns if c not in columns]
     if unknown or set(missing) - set(PROVENANCE_COLUMNS):
-        raise ValueError(
-            f"user lexicon {user.meta.get('name')!r} has columns {', '.join(user.columns)}; "
+        raise LexiconError(
+            f"{path or 'user lexicon'}: lexicon {user.meta.get('name')!r} has columns {', '.join(user.columns)}; "
             f"expected {', '.join(columns)} (the provenance columns {', '.join(PROVENANCE_COLUMNS)} may be left out)"
         )
     if not missing:
@@ -255,9 +287,14 @@ def analyze(
     )
 
 
-def analyze_text(text: str, *, id: str = "text", metadata: Mapping[str, Any] | None = None, **kwargs: Any) -> ArticleResult:
-    """Convenience: segment and analyze a string in one call."""
-    return analyze(Document.from_text(text, id=id, metadata=metadata), **kwargs)
+def analyze_text(
+    text: str, *, id: str = "text", metadata: Mapping[str, Any] | None = None,
+    resources: Resources | None = None, **kwargs: Any,
+) -> ArticleResult:
+    """Convenience: segment (with the cleaning rules of ``resources``) and analyze a string in one call."""
+    resources = resources or default_resources()
+    doc = Document.from_text(text, id=id, metadata=metadata, chrome_rules=resources.chrome_rules())
+    return analyze(doc, resources=resources, **kwargs)
 
 
 _DEFAULT: Resources | None = None

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from framing.corpus import Record, Reject, read_inputs
 from framing.document import Document
 from framing.pipeline import ArticleResult, Resources, analyze
 from framing.spans import Diagnostic
+from framing.webpage import DEFAULT_HTML_MODE, HTML_MODES
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,18 @@ class ScoreOptions:
     lexicon_files: tuple[str | os.PathLike, ...] = ()
     replace_categories: bool = False
     model: str | os.PathLike | None = None
-    frames_model: str | os.PathLike | None = None
+    frames_model: str | os.PathLike | tuple[str | os.PathLike, ...] | None = None  # one file per level at most
+    max_chars: int | None = None  # records with longer texts are rejected (read_inputs(max_chars=...))
+    # How web pages are read (framing.webpage.HTML_MODES): it changes the text, not the analysis.
+    html_mode: str = DEFAULT_HTML_MODE
+
+    def __post_init__(self) -> None:
+        # One file or several (one per level): always kept as a tuple, so options hash and compare.
+        frames = self.frames_model
+        paths = () if frames is None else (frames,) if isinstance(frames, (str, os.PathLike)) else tuple(frames)
+        object.__setattr__(self, "frames_model", paths)
+        if self.html_mode not in HTML_MODES:
+            raise ValueError(f"unknown html_mode {self.html_mode!r}; available: {', '.join(HTML_MODES)}")
 
     def resources(self) -> Resources:
         return Resources(
@@ -39,7 +51,7 @@ class ScoreOptions:
         resources = self.resources()
         if self.model is not None:
             resources.sentence_model()
-        if self.frames_model is not None:
+        if self.frames_model:
             resources.frames_model()
 
 
@@ -49,7 +61,9 @@ class Scored:
 
     Batch runs (``framing.batch``) give the JSON-ready ``record`` (``ArticleResult.to_dict()``)
     and flat figures ``row`` instead of ``result``; ``from_store`` says the record was read
-    from a store rather than analysed in this run.
+    from a store rather than analysed in this run. ``origin`` (file and line) and ``warnings``
+    (what reading the input said, e.g. invalid UTF-8 bytes replaced; also ``input``
+    diagnostics of the result) come from the input record.
     """
 
     result: ArticleResult | None = None
@@ -57,10 +71,14 @@ class Scored:
     record: Mapping[str, Any] | None = None
     row: Mapping[str, Any] | None = None
     from_store: bool = False
+    origin: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
-def document_from_record(record: Record) -> Document:
-    doc = Document.from_text(record.text, id=record.id, metadata=record.metadata)
+def document_from_record(record: Record, resources: Resources | None = None) -> Document:
+    """The record's Document, cleaned with the rules of ``resources`` (user boilerplate included)."""
+    rules = resources.chrome_rules() if resources is not None else None
+    doc = Document.from_text(record.text, id=record.id, metadata=record.metadata, chrome_rules=rules)
     if not record.warnings:
         return doc
     warnings = tuple(Diagnostic("input", w) for w in record.warnings)
@@ -79,8 +97,11 @@ def document_from_record(record: Record) -> Document:
 
 def score_record(record: Record, resources: Resources, analyzers: Sequence[str] | None) -> Scored:
     try:
-        doc = document_from_record(record)
-        return Scored(result=analyze(doc, analyzers=analyzers, resources=resources))
+        doc = document_from_record(record, resources)
+        result = analyze(doc, analyzers=analyzers, resources=resources)
+        if record.extraction:   # a web page: the cleaning record starts with what extraction dropped
+            result = replace(result, cleaning={"extraction": dict(record.extraction), **result.cleaning})
+        return Scored(result=result, origin=record.origin, warnings=tuple(record.warnings))
     except Exception as error:  # noqa: BLE001 - one bad article must not stop the batch
         return Scored(reject=Reject(record.id, record.origin, f"analysis failed: {type(error).__name__}: {error}"))
 
@@ -99,4 +120,6 @@ def score_records(
 
 def score_inputs(inputs: Iterable[str], options: ScoreOptions | None = None, *, stdin: Any = None) -> Iterator[Scored]:
     """Read and score files/directories/stdin, streaming."""
-    yield from score_records(read_inputs(inputs, stdin=stdin), options)
+    options = options or ScoreOptions()
+    reader = read_inputs(inputs, stdin=stdin, max_chars=options.max_chars, html_mode=options.html_mode)
+    yield from score_records(reader, options)

@@ -1,4 +1,11 @@
-"""The attribution analyzer on the seed articles, the hard-case fixtures and arbitrary text."""
+"""The attribution analyzer on the seed articles, the hard-case fixtures and arbitrary text.
+
+The cases that name one rule's behaviour (a colon lead-in, a relayed read-out, an addressee
+before 'that', …) test the rule pass (``mode="rules"``), one of the analyzer's two components;
+the combined output (rules and the PolNeAR-trained tagger, framing.attribution.combine) is what
+the seed gold, the golden file and the round-trip properties below measure, and
+tests/test_attribution_tagger.py tests the tagger's side.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing import analyzers
-from framing.analyzers.attribution import AttributionResult, _Extractor, analyze, extract, gazetteer
+from framing.analyzers.attribution import AttributionResult, _Extractor, analyze, gazetteer
+from framing.analyzers.attribution import extract as extract_combined
 from framing.document import Document
 from framing.evaluation.attribution import evaluate, evaluate_files, match, normalise_name
 from framing.pipeline import Resources
@@ -20,6 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
 CASES = [json.loads(line) for line in (ROOT / "tests" / "fixtures" / "attribution_cases.jsonl").read_text("utf-8").splitlines() if line.strip()]
 RESOURCES = Resources()
+
+
+def extract(doc: Document, resources: Resources) -> list:
+    """The rule pass alone (see the module docstring)."""
+    return extract_combined(doc, resources, mode="rules")
 
 
 def seed(prefix: str) -> tuple[str, list]:
@@ -232,7 +245,7 @@ def test_spans_round_trip_on_seeds_and_open_corpus(text):
     result = analyze(doc, RESOURCES)
     _assert_round_trip(doc, result)
     figures = result.figures()
-    assert figures["attribution_count"] == len(result.attributions)
+    assert figures["attribution_count"] == sum(not a.inside for a in result.attributions)  # statements
     assert 0.0 <= figures["unattributed_share"] <= 1.0
 
 
@@ -269,7 +282,19 @@ def test_evaluation_counts_a_tiny_known_case():
 def test_evaluation_on_the_seed_gold_beats_a_floor():
     result = evaluate_files(ROOT / "corpus" / "annotations" / "attributions.jsonl", ROOT / "corpus" / "seeds", RESOURCES)
     assert result.documents == 5
-    assert result.quotes.f1 >= 0.8 and result.direct.f1 >= 0.8
+    assert result.quotes.f1 >= 0.8 and result.direct.f1 >= 0.9
+    # The combined analyzer (version 6) names fewer seed speakers right than the rules alone
+    # (0.821 against 0.918): the PolNeAR-trained tagger overrules rule records whose speakers the
+    # rules got right (docs/attribution.md, "What the tagger costs on the seeds").
+    assert result.speaker.value >= 0.8
+
+
+def test_the_rule_pass_alone_keeps_its_seed_figures(monkeypatch):
+    import framing.attribution.combine as combine
+
+    monkeypatch.setattr(combine, "shipped_tagger", lambda: None)
+    result = evaluate_files(ROOT / "corpus" / "annotations" / "attributions.jsonl", ROOT / "corpus" / "seeds", RESOURCES)
+    assert result.quotes.f1 >= 0.88 and result.direct.f1 >= 0.93
     assert result.speaker.value >= 0.9
 
 

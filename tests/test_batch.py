@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import json
+import math
 import os
 import random
 import signal
@@ -22,6 +23,7 @@ from framing.batch import BatchCounts, Store, export_store, iter_store_records, 
 from framing.cli import EXIT_OK, EXIT_REJECTED, main
 from framing.corpus import read_inputs
 from framing.scoring import ScoreOptions
+from framing.segment import MAX_SENTENCE_CHARS
 
 from .conftest import CORPUS, ROOT
 
@@ -177,26 +179,63 @@ def test_report_reads_a_store_as_it_reads_the_scores_file(tmp_path):
     assert "Outlet A" in (tmp_path / "report-db" / "report.html").read_text(encoding="utf-8")
 
 
-def test_a_run_killed_with_sigkill_resumes_without_losses_or_duplicates(tmp_path):
+def _stored(store) -> int:
+    if not store.exists():
+        return 0
+    try:
+        db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+        try:
+            return db.execute("SELECT count(*) FROM results").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.OperationalError:    # table not created yet
+        return 0
+
+
+def _start_scoring(tmp_path, *, quiet=True, stderr=subprocess.DEVNULL):
+    """`framing score` with 2 workers and a store on 300 articles, in its own session (so a test
+    can always end the whole group); returns (process, argv, env, store, out, src)."""
     rows = synthetic_articles(300, per_article=2)
     src, store, out = tmp_path / "in.jsonl", tmp_path / "store.db", tmp_path / "out.jsonl"
     write_jsonl(src, rows)
     argv = [sys.executable, "-m", "framing", "score", str(src), "--store", str(store), "-o", str(out),
-            "--workers", "2", "--quiet"]
+            "--workers", "2", *(["--quiet"] if quiet else [])]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=stderr)
+    return proc, argv, env, store, out, src
+
+
+def _wait_until_stored(proc, store, rows: int) -> int:
     stored = 0
     deadline = time.monotonic() + 120
-    while stored < 64 and proc.poll() is None and time.monotonic() < deadline:
+    while stored < rows and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-        if store.exists():
+        stored = _stored(store)
+    assert proc.poll() is None, "the run finished before it could be stopped; use more articles"
+    return stored
+
+
+def _survivors(processes, seconds: float = 30.0) -> list:
+    """The processes still alive (zombies count as gone) after waiting up to ``seconds``."""
+    psutil = pytest.importorskip("psutil")
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = []
+        for p in processes:
             try:
-                stored = sqlite3.connect(f"file:{store}?mode=ro", uri=True).execute(
-                    "SELECT count(*) FROM results").fetchone()[0]
-            except sqlite3.OperationalError:    # table not created yet
+                if p.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(p)
+            except psutil.NoSuchProcess:
                 pass
-    assert proc.poll() is None, "the run finished before it could be killed; use more articles"
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def test_a_run_killed_with_sigkill_resumes_without_losses_or_duplicates(tmp_path):
+    proc, argv, env, store, out, src = _start_scoring(tmp_path)
+    stored = _wait_until_stored(proc, store, 64)
     os.killpg(proc.pid, signal.SIGKILL)        # the run and its workers, as a crash would
     proc.wait()
     assert 0 < stored < 300
@@ -210,6 +249,62 @@ def test_a_run_killed_with_sigkill_resumes_without_losses_or_duplicates(tmp_path
     db = sqlite3.connect(store)
     assert db.execute("SELECT count(*), count(DISTINCT id) FROM results").fetchone() == (300, 300)
     assert not (tmp_path / "out.jsonl.partial").exists()
+
+
+def test_workers_forkserver_and_resource_tracker_end_when_the_parent_is_killed(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    proc, *_, store, out, src = _start_scoring(tmp_path)
+    try:
+        _wait_until_stored(proc, store, 8)
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert len(children) >= 3   # two workers, the forkserver, the resource tracker
+        os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` does
+        proc.wait()
+        survivors = _survivors(children)
+        assert not survivors, [(p.pid, p.cmdline()[-1][:60]) for p in survivors]
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group, pass or fail
+        except ProcessLookupError:
+            pass
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+def test_sigterm_and_ctrl_c_stop_cleanly_with_a_summary_and_a_consistent_store(tmp_path, name):
+    psutil = pytest.importorskip("psutil")
+    errors = tmp_path / "stderr.txt"
+    with open(errors, "wb") as handle:
+        proc, argv, env, store, out, src = _start_scoring(tmp_path, quiet=False, stderr=handle)
+        try:
+            _wait_until_stored(proc, store, 16)
+            children = psutil.Process(proc.pid).children(recursive=True)
+            if name == "SIGINT":
+                os.killpg(proc.pid, signal.SIGINT)   # Ctrl-C in a terminal signals the whole group
+            else:
+                os.kill(proc.pid, signal.SIGTERM)    # `kill PID`, a service manager, a job timeout
+            assert proc.wait(timeout=60) == 128 + getattr(signal, name)
+            assert not _survivors(children)
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    (line,) = errors.read_text(encoding="utf-8").splitlines()   # one line, no traceback
+    assert line.startswith(f"framing: stopped by {name}: scored ")
+    scored = int(line.split("scored ")[1].split(" ")[0])
+    left = int(line.split("left ")[1].split(" ")[0])
+    assert " read but unfinished and the rest of the input unread" in line
+    assert not out.exists() and not (tmp_path / "out.jsonl.partial").exists()
+    db = sqlite3.connect(store)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    kept, distinct = db.execute("SELECT count(*), count(DISTINCT id) FROM results").fetchone()
+    db.close()
+    assert kept == distinct and scored <= kept <= scored + left < 300
+
+    resumed = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert resumed.returncode == EXIT_OK, resumed.stderr
+    assert f"skipped {kept} unchanged from the store" in resumed.stderr
+    assert [json.loads(line)["id"] for line in open(out, encoding="utf-8")] == [f"a{i:05d}" for i in range(300)]
 
 
 def test_export_round_trips_jsonl_csv_and_parquet(tmp_path):
@@ -284,7 +379,10 @@ def test_bad_input_at_scale_with_two_workers(tmp_path):
     scored = [json.loads(line) for line in open(out, encoding="utf-8")]
     assert [r["id"] for r in scored] == [r["id"] for r in rows[:95]] + ["giant"] + [r["id"] for r in rows[95:]]  # 5 bad lines before it
     giant = next(r for r in scored if r["id"] == "giant")
-    assert giant["text"] == giant_text and giant["segments"]["sentences"] == 2
+    assert giant["text"] == giant_text
+    # the 10 MB token is run-on text: cut into pieces of at most MAX_SENTENCE_CHARS, and said
+    assert giant["segments"]["sentences"] == 1 + math.ceil((len(giant_text) - 41) / MAX_SENTENCE_CHARS)
+    assert [d["code"] for d in giant["diagnostics"]] == ["long-sentence"]
     rejected = [json.loads(line) for line in open(rejects, encoding="utf-8")]
     assert len(rejected) == 7 and all(r["reason"] for r in rejected)
     by_id = {r["id"]: r["reason"] for r in rejected}

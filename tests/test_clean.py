@@ -68,3 +68,49 @@ def test_ordinary_prose_is_untouched_written_for_the_tests():
 def test_prose_beginning_with_by_is_not_a_byline_written_for_the_tests():
     doc = Document.from_text("by the end of the year, trade grew.\n\nBy contrast, exports fell sharply last month.")
     assert not doc.removed
+
+
+# A user's boilerplate table, written for the tests: a tip-jar line this site prints under posts.
+USER_BOILERPLATE = (
+    "# name: boilerplate\n# version: mine-1\n# source: written for the tests\n# license: CC0\n"
+    "# columns: pattern, scope, reason, note\n"
+    "pattern\tscope\treason\tnote\n"
+    "Tip jar: buy the editor a coffee.*\tline\ttip-jar\tthe site's donation line\n"
+)
+ARTICLE = (
+    "The council met on Monday.\n\nTip jar: buy the editor a coffee at example.org\n\n"
+    "The vote was postponed until spring, the mayor said."
+)
+
+
+def test_a_user_boilerplate_file_reaches_cleaning(tmp_path):
+    from framing.corpus import Record
+    from framing.pipeline import Resources
+    from framing.scoring import document_from_record, score_record
+
+    path = tmp_path / "boilerplate-mine.tsv"
+    path.write_text(USER_BOILERPLATE, encoding="utf-8")
+    record = Record("t", ARTICLE, {}, "test")
+    shipped_only = document_from_record(record, Resources())
+    assert "Tip jar" in prose(shipped_only) and not removed_texts(shipped_only)
+
+    resources = Resources(lexicon_files=[path])
+    doc = document_from_record(record, resources)
+    assert removed_texts(doc) == {"tip-jar": ["Tip jar: buy the editor a coffee at example.org"]}
+    assert "Tip jar" not in prose(doc) and "The vote was postponed" in prose(doc)
+    result = score_record(record, resources, ["sentiment"]).result
+    assert result.to_dict()["segments"]["sentences"] == 2
+    assert removed_texts(Document.from_text(ARTICLE, chrome_rules=resources.chrome_rules())) == removed_texts(doc)
+
+
+def test_a_user_boilerplate_rule_that_is_not_a_regex_is_refused_before_reading(tmp_path):
+    import pytest
+
+    from framing.lexicons import LexiconError
+    from framing.pipeline import Resources
+
+    path = tmp_path / "bad.tsv"
+    path.write_text(USER_BOILERPLATE.replace("Tip jar: buy the editor a coffee.*", "Tip jar: (unclosed"),
+                    encoding="utf-8")
+    with pytest.raises(LexiconError, match=rf"{path}: pattern 'Tip jar: \(unclosed' is not a regular expression"):
+        Resources(lexicon_files=[path])

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from framing.cli import EXIT_OK, EXIT_REJECTED, main
+from framing.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
 
 from .conftest import CORPUS, ROOT, SEED_IDS, seed_id, seed_text
 
@@ -130,6 +130,25 @@ def test_non_utf8_bytes_are_replaced_and_said(tmp_path):
     assert any(d["code"] == "input" and "replaced" in d["message"] for d in record["diagnostics"])
 
 
+def test_replaced_bytes_get_one_stderr_line_per_article_and_a_count_in_the_summary(tmp_path):
+    good = json.dumps({"id": "fine", "text": "The talks went well, the ministry said."}).encode()
+    bad = [json.dumps({"id": f"bad{i}", "text": "Le président a déclaré la réunion «X»."}, ensure_ascii=False).encode()
+           .replace("é".encode(), "é".encode("latin-1")) for i in (1, 2)]
+    src = tmp_path / "mixed.jsonl"
+    src.write_bytes(b"\n".join([bad[0], good, bad[1]]) + b"\n")
+    out = tmp_path / "out.jsonl"
+    code, err = run(["score", str(src), "-o", str(out), "--workers", "2"])
+    assert code == EXIT_OK
+    warnings = [line for line in err.splitlines() if line.startswith("framing: warning:")]
+    assert warnings == [
+        f"framing: warning: {src}:{n} (id 'bad{i}'): invalid UTF-8 bytes replaced with U+FFFD "
+        f"(4 bytes at byte offsets 29, 40, 45, 51 in the line)" for n, i in ((1, 1), (3, 2))  # the four é
+    ]
+    assert err.splitlines()[-1].endswith("; 2 article(s) with invalid UTF-8 bytes replaced")
+    records = read_jsonl(out)
+    assert [any(d["code"] == "input" for d in r["diagnostics"]) for r in records] == [True, False, True]
+
+
 def test_unknown_analyzer_names_the_valid_choices(capsys):
     code, _ = run(["score", str(CORPUS), "--analyzers", "lodaed"])
     assert code == 2
@@ -149,9 +168,49 @@ def test_python_dash_m_framing_works():
 
 
 @pytest.mark.parametrize("missing", ["nope.txt", "nope-dir/"])
-def test_missing_input_is_a_reject_not_a_crash(tmp_path, missing):
-    code, err = run(["score", str(tmp_path / missing), "-o", str(tmp_path / "o.jsonl")])
-    assert code == EXIT_REJECTED and "rejected" in err
+def test_a_missing_input_is_a_usage_error_naming_it_and_nothing_is_written(tmp_path, missing):
+    good = tmp_path / "good.txt"
+    good.write_text("The ministry said the talks went well.", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code, err = run(["score", str(good), str(tmp_path / missing), "-o", str(out)])
+    assert code == EXIT_USAGE
+    assert err == f"framing score: error: input not found: {tmp_path / missing}\n"
+    assert not out.exists() and not (tmp_path / "o.jsonl.partial").exists()
+
+
+def test_report_with_a_missing_input_writes_no_report(tmp_path):
+    out = tmp_path / "report"
+    code, err = run(["report", str(CORPUS), str(tmp_path / "typo.jsonl"), "-o", str(out)])
+    assert code == EXIT_USAGE and f"input not found: {tmp_path / 'typo.jsonl'}" in err
+    assert not out.exists()
+
+
+def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path, monkeypatch):
+    src = tmp_path / "articles.jsonl"
+    original = json.dumps({"id": "a", "text": "The ministry said the talks went well."}) + "\n"
+    src.write_text(original, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for output in ("articles.jsonl", "./sub/../articles.jsonl", str(src)):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        code, err = run(["score", str(src), "-o", output])
+        assert code == EXIT_USAGE
+        assert f"-o {output} is one of the inputs" in err
+    (tmp_path / "link.jsonl").symlink_to(src)
+    code, err = run(["score", "link.jsonl", "--rejects", str(src), "-o", "out.jsonl"])
+    assert code == EXIT_USAGE and "--rejects" in err
+    assert src.read_text(encoding="utf-8") == original
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_export_onto_its_own_store_is_refused(tmp_path):
+    store = tmp_path / "s.db"
+    code, _ = run(["score", "-", "--store", str(store), "-o", str(tmp_path / "o.jsonl"), "--quiet"],
+                  stdin_bytes=b"The ministry said the talks went well.")
+    assert code == EXIT_OK
+    before = store.read_bytes()
+    code, err = run(["export", "--store", str(store), "-o", str(store)])
+    assert code == EXIT_USAGE and "is one of the inputs" in err
+    assert store.read_bytes() == before
 
 
 @pytest.mark.parametrize("flag", ["--model", "--frames-model"])
@@ -199,3 +258,120 @@ def test_import_and_help_do_not_load_nltk():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
+
+
+# --------------------------------------------------------------------------- per-record limits
+
+
+def _one_long_one_short(tmp_path):
+    src = tmp_path / "two.jsonl"
+    long_text = seed_text(seed_id("002"))
+    src.write_text(json.dumps({"id": "long", "outlet": "A", "text": long_text}) + "\n"
+                   + json.dumps({"id": "short", "outlet": "B", "text": "The ministry said the talks went well."}) + "\n",
+                   encoding="utf-8")
+    return src, len(long_text)
+
+
+def test_max_chars_rejects_longer_articles_with_id_and_reason_and_scores_the_rest(tmp_path):
+    src, length = _one_long_one_short(tmp_path)
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    code, err = run(["score", str(src), "-o", str(out), "--rejects", str(rejects), "--max-chars", "1000"])
+    assert code == EXIT_REJECTED
+    assert [r["id"] for r in read_jsonl(out)] == ["short"]
+    (reject,) = read_jsonl(rejects)
+    assert reject == {"id": "long", "origin": f"{src}:1", "reason": f"too large: {length} characters > limit 1000"}
+    assert f"rejected {src}:1 (id 'long'): too large: {length} characters > limit 1000" in err
+    code, _ = run(["score", str(src), "-o", str(out), "--max-chars", str(length)])
+    assert code == EXIT_OK and len(read_jsonl(out)) == 2
+
+
+def test_report_max_chars_rejects_as_score_does(tmp_path):
+    src, length = _one_long_one_short(tmp_path)
+    out = tmp_path / "report"
+    code, err = run(["report", str(src), "-o", str(out), "--max-chars", "1000", "--quiet"])
+    assert code == EXIT_REJECTED
+    assert f"(id 'long'): too large: {length} characters > limit 1000" in err
+    assert [r["id"] for r in read_jsonl(out / "scores.jsonl")] == ["short"]
+    assert [r["id"] for r in read_jsonl(out / "rejects.jsonl")] == ["long"]
+
+
+@pytest.mark.parametrize("command", ["score", "report"])
+def test_max_chars_must_be_a_positive_integer(tmp_path, command, capsys):
+    code, _ = run([command, str(CORPUS), "-o", str(tmp_path / "o"), "--max-chars", "0"])
+    assert code == 2 and "--max-chars: expected a positive integer, got '0'" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- evaluate-attribution
+
+
+def test_evaluate_attribution_finds_the_seed_texts_from_the_gold_file_wherever_it_is_run(tmp_path, monkeypatch, capsys):
+    gold = str(CORPUS / "annotations" / "attributions.jsonl")
+    assert main(["evaluate-attribution", "--gold", gold, "--corpus", str(CORPUS / "seeds")]) == EXIT_OK
+    explicit = capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)   # no corpus/ here: the default must not depend on the current directory
+    assert main(["evaluate-attribution", "--gold", gold]) == EXIT_OK
+    assert capsys.readouterr().out == explicit
+    assert explicit.startswith("documents: 5\n")
+
+
+# Gold lines written for the tests, over a text written for the tests.
+_TEXT = "The minister said the talks were “constructive” and would go on."
+_GOOD = {"doc_id": "t1", "kind": "indirect", "content_start": 18, "content_end": 63, "speaker": "The minister"}
+
+
+@pytest.mark.parametrize("bad_line, reason", [
+    (json.dumps({k: v for k, v in _GOOD.items() if k != "content_end"}),
+     "missing field 'content_end' (each line needs doc_id, kind, content_start, content_end)"),
+    (json.dumps({**_GOOD, "content_start": "18"}), "field 'content_start' must be int, got '18'"),
+    ("{not json", "not JSON (Expecting property name enclosed in double quotes at column 2)"),
+    (json.dumps([_GOOD]), "expected a JSON object, got list"),
+    (json.dumps({**_GOOD, "content_end": 500}), "content_end 500 is beyond the end of the text of 't1' (64 characters)"),
+])
+def test_evaluate_attribution_names_the_bad_gold_line_and_field(tmp_path, capsys, bad_line, reason):
+    (tmp_path / "t1.txt").write_text(_TEXT, encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(_GOOD) + "\n\n" + bad_line + "\n", encoding="utf-8")
+    err = io.StringIO()
+    assert main(["evaluate-attribution", "--gold", str(gold)], stderr=err) == 1
+    assert err.getvalue() == f"framing: error: {gold}:3: {reason}\n"
+    assert capsys.readouterr().out == ""
+
+
+def test_evaluate_attribution_without_texts_says_where_it_looked(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(_GOOD) + "\n", encoding="utf-8")
+    err = io.StringIO()
+    assert main(["evaluate-attribution", "--gold", str(gold)], stderr=err) == 1
+    assert "no texts found for the documents of" in err.getvalue() and "--corpus DIR" in err.getvalue()
+    err = io.StringIO()
+    assert main(["evaluate-attribution", "--gold", str(gold), "--corpus", str(tmp_path)], stderr=err) == 1
+    assert f"no text in {tmp_path} for doc_id 't1'" in err.getvalue()
+
+
+# --------------------------------------------------------------------------- user lexicons
+
+
+def test_score_refuses_a_lexicon_named_like_no_shipped_one_before_writing(tmp_path):
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("# name: my-words\n# version: 1\n# source: written for the tests\n# license: CC0\n"
+                    "# columns: term, category, weight, match, note\n"
+                    "term\tcategory\tweight\tmatch\tnote\nbeastly\temotive\t0.5\texact\t\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code, err = run(["score", "-", "-o", str(out), "--lexicon", str(mine)], stdin_bytes=b"A beastly plan, he said.")
+    assert code == 1
+    assert f"{mine}: lexicon name 'my-words' matches no shipped lexicon" in err
+    assert "valid names: affiliations, anonymous-sources, attribution-rules, boilerplate," in err
+    assert not out.exists()
+
+
+def test_score_cleans_with_a_user_boilerplate_file(tmp_path):
+    from .test_clean import ARTICLE, USER_BOILERPLATE
+
+    rules = tmp_path / "boilerplate-mine.tsv"
+    rules.write_text(USER_BOILERPLATE, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    code, err = run(["score", "-", "-o", str(out), "--lexicon", str(rules), "--quiet"], stdin_bytes=ARTICLE.encode())
+    assert code == EXIT_OK, err
+    (record,) = read_jsonl(out)
+    assert [(r["reason"], ARTICLE[r["start"]:r["end"]]) for r in record["cleaning"]["removed"]] == [
+        ("tip-jar", "Tip jar: buy the editor a coffee at example.org")]

@@ -1,4 +1,4 @@
-"""Tests for framing.corpus (reading inputs) and framing.htmltext.
+"""Tests for framing.corpus (reading inputs) and framing.htmltext (the fallback HTML reader).
 
 Every file below is written for the tests into tmp_path, except the seed articles
 (corpus/seeds) and the open Wikinews corpus (corpus/open/wikinews-gum.jsonl).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import pickle
@@ -175,9 +176,24 @@ def test_ten_megabyte_article_passes_the_default_limit(tmp_path):
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True])
-def test_max_bytes_must_be_a_positive_integer(bad):
-    with pytest.raises(ValueError, match="max_bytes must be a positive integer"):
-        read_inputs(["x.txt"], max_bytes=bad)
+@pytest.mark.parametrize("limit", ["max_bytes", "max_chars"])
+def test_limits_must_be_positive_integers(bad, limit):
+    with pytest.raises(ValueError, match=f"{limit} must be a positive integer"):
+        read_inputs(["x.txt"], **{limit: bad})
+
+
+def test_max_chars_counts_characters_not_bytes(tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", {"id": "fifty", "text": "é" * 50}, {"id": "more", "text": "é" * 51})
+    fifty, more = read(tmp_path / "a.jsonl", max_chars=50)
+    assert fifty.text == "é" * 50  # 100 bytes of UTF-8, 50 characters
+    assert more == Reject("more", f"{tmp_path / 'a.jsonl'}:2", "too large: 51 characters > limit 50")
+
+
+def test_max_chars_above_the_default_byte_limit_lets_a_larger_text_through(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"word " * (DEFAULT_MAX_BYTES // 5 + 1000))  # just over the default limit
+    assert only(read(path), Reject).reason.startswith("too large:")
+    assert len(only(read(path, max_chars=DEFAULT_MAX_BYTES + 10_000), Record).text) == path.stat().st_size
 
 
 def test_a_single_path_instead_of_a_list_is_refused():
@@ -250,7 +266,9 @@ def test_html_main_text_is_extracted_without_chrome(tmp_path):
     )
     for chrome in ("Buy now", "Sport", "Related", "Subscribe", "rights reserved", "color"):
         assert chrome not in rec.text
-    assert rec.metadata == {"title": "Talks in Beijing – Daily Example", "text_source": "html-extracted"}
+    # trafilatura reads the title without the site's suffix; the hash is of the page as read
+    assert rec.metadata == {"title": "Talks in Beijing", "text_source": "trafilatura",
+                            "html_sha256": hashlib.sha256(PAGE.encode("utf-8")).hexdigest()}
 
 
 def test_html_title_falls_back_to_h1_and_pre_keeps_whitespace():
@@ -269,7 +287,8 @@ def test_html_table_cells_and_list_items():
 def test_html_with_no_text_is_rejected(tmp_path):
     (tmp_path / "empty.htm").write_text("<html><script>x()</script><nav>Menu</nav></html>")
     rej = only(read(tmp_path / "empty.htm"), Reject)
-    assert rej.reason == "empty text"
+    assert rej.reason.startswith("no article text: trafilatura found no main text and the fallback reader only "
+                                 "page chrome")
 
 
 # --------------------------------------------------------------------------- .jsonl
@@ -498,7 +517,7 @@ def test_manifest_title_wins_over_the_html_title(tmp_path):
                                           ["q", "q.html", ""]])
     p, q = read(tmp_path)
     assert p.metadata["title"] == "From manifest"
-    assert q.metadata["title"] == "Talks in Beijing – Daily Example"
+    assert q.metadata["title"] == "Talks in Beijing"
 
 
 def test_manifest_refuses_multi_record_files(tmp_path):

@@ -52,6 +52,23 @@ def test_quote_heavy_text_never_raises_and_quotes_nest_properly(text):
         assert a.end <= b.start  # outermost quotations never overlap
 
 
+@settings(max_examples=300, deadline=None)
+@given(quote_heavy, st.data())
+def test_quoted_share_counts_exactly_the_characters_inside_outer_quotations(text, data):
+    doc = Document.from_text(text, id="q")
+    inside = [False] * len(text)
+    for q in doc.quotations:
+        if q.level == 0:
+            inside[q.content_start : q.content_end] = [True] * (q.content_end - q.content_start)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = sum(inside[start:end]) / (end - start) if end > start else 0.0
+    assert doc.quoted_share(start, end) == expected
+    for sentence, voice in zip(doc.sentences, doc.sentence_voices(), strict=True):
+        share = sum(inside[sentence.start : sentence.end]) / (sentence.end - sentence.start)
+        assert voice == ("quoted" if share >= 0.5 else "author")
+
+
 def test_seed_documents_are_well_formed(seed_docs):
     for doc in seed_docs.values():
         assert_well_formed(doc)
@@ -125,3 +142,22 @@ def test_resources_fingerprint_follows_shipped_and_user_data(tmp_path):
     assert with_user != shipped
     user.write_text(user.read_text(encoding="utf-8").replace("0.5", "0.6"), encoding="utf-8")
     assert Resources(lexicon_files=[user]).fingerprint() != with_user
+
+
+def test_run_on_line_is_cut_into_sentences_within_the_limit_with_a_diagnostic():
+    # A line without any sentence end, as when a table or a transcript is flattened.
+    text = " ".join(f"the council voted {i} times on the plan" for i in range(400))
+    doc = Document.from_text(text, id="run-on", max_sentence_chars=1000)
+    assert len(doc.sentences) > 1 and all(s.end - s.start <= 1000 for s in doc.sentences)
+    (cut,) = [d for d in doc.diagnostics if d.code == "long-sentence"]
+    assert (cut.start, cut.end) == (0, len(text))
+    assert f"{len(text)} characters" in cut.message and f"{len(doc.sentences)} pieces" in cut.message
+    assert_well_formed(doc)
+
+
+def test_sentences_within_the_limit_are_not_cut(seed_docs):
+    for doc in seed_docs.values():
+        assert not [d for d in doc.diagnostics if d.code == "long-sentence"]
+        longest = max(s.end - s.start for s in doc.sentences)
+        again = Document.from_text(doc.text, id=doc.id, max_sentence_chars=longest)
+        assert again.sentences == doc.sentences

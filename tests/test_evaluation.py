@@ -254,7 +254,7 @@ def test_frames_evaluate_baseline(mode, capsys):
     args = ["evaluate", "--task", "frames", "--data", str(FRAMES), "--label-column", "pfc", "--min-positives", "3"]
     assert main(args + mode + ["--baseline"]) == 0
     out = capsys.readouterr().out
-    assert "baseline (TF-IDF word+char logistic regression, one-vs-rest)" in out
+    assert "baseline (TF-IDF word+char logistic regression, one-vs-rest, threshold 0.5)" in out
     assert "micro-F1" in out.split("baseline (")[1] and "model − baseline" in out
 
 

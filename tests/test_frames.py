@@ -17,13 +17,15 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
 from framing import analyzers as registry
-from framing.analyzers import frames as frames_analyzer
 from framing.cli import main
 from framing.document import Document
-from framing.framelex import FRAMES, FrameLexicon, frame_lexicon
+from framing.frames import analyzer as frames_analyzer
+from framing.frames import data as D
+from framing.frames import features as FF
+from framing.frames import model as M
+from framing.frames.lexicon import FRAMES, FrameLexicon, frame_lexicon
 from framing.lexicons import load_table
 from framing.models import classifier as loaded_classifier
-from framing.models import frames as F
 from framing.models.modelfile import ModelFormatError
 from framing.pipeline import Resources, analyze
 from framing.results import to_jsonable
@@ -61,8 +63,8 @@ def lexicon() -> FrameLexicon:
 
 
 @pytest.fixture(scope="module")
-def fixture_data() -> F.MultiLabelData:
-    return F.read_multilabel(FIXTURE, label_column="pfc", min_positives=3)
+def fixture_data() -> D.MultiLabelData:
+    return D.read_multilabel(FIXTURE, label_column="pfc", min_positives=3)
 
 
 # -- cues on real sentences -------------------------------------------------------------------
@@ -188,25 +190,25 @@ def test_model_figures_are_separate_and_per_sentence(seed_docs, seed_results):
 
 
 def test_init_only_stores_parameters_and_clone_keeps_them():
-    features = F.FrameFeatures(schemes=("pfc",), cap=None)
+    features = FF.FrameFeatures(schemes=("pfc",), cap=None)
     assert features.get_params() == {"lexicons": None, "schemes": ("pfc",), "cap": None}
     assert not [a for a in vars(features) if a.endswith("_")]
     assert clone(features).get_params() == features.get_params()
     with pytest.raises(TypeError):
-        F.FrameFeatures(None)  # type: ignore[misc]
+        FF.FrameFeatures(None)  # type: ignore[misc]
 
 
 def test_bad_parameters_are_refused_in_fit():
     with pytest.raises(ValueError, match="unknown frame scheme 'media'"):
-        F.FrameFeatures(schemes=("media",)).fit(["x"])
+        FF.FrameFeatures(schemes=("media",)).fit(["x"])
     with pytest.raises(ValueError, match="cap must be None or a positive number"):
-        F.FrameFeatures(cap=-1).fit(["x"])
+        FF.FrameFeatures(cap=-1).fit(["x"])
     with pytest.raises(ValueError, match="lexicons must be None or a mapping"):
-        F.FrameFeatures(lexicons=["a"]).fit(["x"])
+        FF.FrameFeatures(lexicons=["a"]).fit(["x"])
 
 
 def test_feature_names_match_transform_width_and_values(fixture_data):
-    features = F.FrameFeatures().fit(fixture_data.texts)
+    features = FF.FrameFeatures().fit(fixture_data.texts)
     names = list(features.get_feature_names_out())
     matrix = features.transform(fixture_data.texts)
     assert matrix.shape == (len(fixture_data), len(names)) == (len(fixture_data), 15 + 5 + 1)
@@ -218,7 +220,7 @@ def test_feature_names_match_transform_width_and_values(fixture_data):
 
 @pytest.mark.parametrize("method", ["fit", "transform", "fit_transform"])
 def test_a_single_string_is_refused(method):
-    features = F.FrameFeatures()
+    features = FF.FrameFeatures()
     if method == "transform":
         features.fit(["one sentence"])
     with pytest.raises(ValueError, match="FrameFeatures.*iterable over raw text sentences expected, str object received"):
@@ -227,23 +229,23 @@ def test_a_single_string_is_refused(method):
 
 def test_not_fitted_raises():
     with pytest.raises(NotFittedError):
-        F.FrameFeatures().transform(["x"])
+        FF.FrameFeatures().transform(["x"])
     with pytest.raises(NotFittedError):
-        F.FrameFeatures().get_feature_names_out()
+        FF.FrameFeatures().get_feature_names_out()
 
 
 def test_pickle_round_trip_gives_identical_predictions(fixture_data):
-    features = F.FrameFeatures().fit(fixture_data.texts)
+    features = FF.FrameFeatures().fit(fixture_data.texts)
     restored = pickle.loads(pickle.dumps(features))
     assert (restored.transform(fixture_data.texts) != features.transform(fixture_data.texts)).nnz == 0
-    pipeline = F.build_pipeline().fit(list(fixture_data.texts), fixture_data.Y)
+    pipeline = M.build_pipeline().fit(list(fixture_data.texts), fixture_data.Y)
     again = pickle.loads(pickle.dumps(pipeline))
     np.testing.assert_array_equal(again.predict_proba(list(fixture_data.texts)), pipeline.predict_proba(list(fixture_data.texts)))
 
 
 def test_pipeline_and_grid_search(fixture_data):
     pipeline = Pipeline(
-        [("frames", F.FrameFeatures()), ("clf", OneVsRestClassifier(LogisticRegression(class_weight="balanced")))]
+        [("frames", FF.FrameFeatures()), ("clf", OneVsRestClassifier(LogisticRegression(class_weight="balanced")))]
     )
     search = GridSearchCV(
         pipeline,
@@ -257,7 +259,7 @@ def test_pipeline_and_grid_search(fixture_data):
 
 
 def test_stacked_predict_proba_equals_the_pipeline(fixture_data):
-    model = F.train(fixture_data)
+    model = M.train(fixture_data)
     np.testing.assert_allclose(model.predict_proba(fixture_data.texts), model.pipeline.predict_proba(list(fixture_data.texts)))
 
 
@@ -283,8 +285,8 @@ def _assert_same_matrix(ours, theirs) -> None:
 
 
 @pytest.fixture(scope="module")
-def shipped_frames() -> F.FramesModel:
-    return F.load_default_model()
+def shipped_frames() -> M.FramesModel:
+    return M.load_default_model()
 
 
 def test_fast_features_equal_the_pipeline_on_the_shipped_model(shipped_frames, seed_docs):
@@ -303,7 +305,7 @@ def test_fast_features_equal_the_pipeline_on_the_shipped_model(shipped_frames, s
     ],
 )
 def test_fast_features_equal_the_pipeline_with_other_tfidf_settings(fixture_data, params):
-    model = F.train(fixture_data, **params)
+    model = M.train(fixture_data, **params)
     texts = [*fixture_data.texts, *EDGE_SENTENCES, *CUE_EDGES]
     fast = model.predict_proba(texts)
     assert model._features
@@ -315,7 +317,7 @@ def test_fast_features_equal_the_pipeline_with_other_tfidf_settings(fixture_data
     "params", [{"features__words__binary": True}, {"features__transformer_weights": {"words": 1.0, "frames": 2.0}}]
 )
 def test_a_pipeline_of_another_shape_is_transformed_by_scikit_learn(fixture_data, params):
-    model = F.train(fixture_data, **params)
+    model = M.train(fixture_data, **params)
     texts = [*fixture_data.texts, *EDGE_SENTENCES]
     probabilities = model.predict_proba(texts)
     assert model._features is False and model.lexicon() is None
@@ -366,7 +368,7 @@ def test_cues_of_a_user_extended_frame_lexicon_are_not_passed_to_the_model(seed_
     result = analyze(doc, analyzers=["frames"], resources=resources).analyses["frames"]
     assert any(s.term == "president" for s in result.spans)
     assert frames_analyzer._reusable_cues(resources, resources.frames_model(), frame_lexicon(resources), []) is None
-    expected = F.load_default_model().predict_proba(_sentences([doc]))  # the model's own lexicon, matched by it
+    expected = M.load_default_model().predict_proba(_sentences([doc]))  # the model's own lexicon, matched by it
     assert [list(s.probabilities.values()) for s in result.sentences] == expected.tolist()
 
 
@@ -380,7 +382,7 @@ def test_read_delimited_and_binary_columns_agree(tmp_path, fixture_data):
     for text, row in zip(fixture_data.texts, fixture_data.Y, strict=True):
         lines.append('"' + text.replace('"', '""') + '",' + ",".join(str(v) for v in row))
     binary.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    again = F.read_multilabel(binary, "sentence", label_columns=frames, min_positives=3)
+    again = D.read_multilabel(binary, "sentence", label_columns=frames, min_positives=3)
     assert again.frames == fixture_data.frames and again.texts == fixture_data.texts
     np.testing.assert_array_equal(again.Y, fixture_data.Y)
 
@@ -394,13 +396,13 @@ def test_read_errors_name_the_problem(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("text,economic\na sentence,maybe\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad.csv:2: column 'economic' is 'maybe'; expected 0 or 1"):
-        F.read_multilabel(path, label_columns=["economic"], min_positives=0)
+        D.read_multilabel(path, label_columns=["economic"], min_positives=0)
     with pytest.raises(ValueError, match=r"no column 'frames' \(--label-column\)"):
-        F.read_multilabel(path, label_column="frames")
+        D.read_multilabel(path, label_column="frames")
 
 
 def test_iterative_folds_spread_every_frame(fixture_data):
-    folds = F.iterative_folds(fixture_data.Y, 3)
+    folds = D.iterative_folds(fixture_data.Y, 3)
     assert sorted(np.concatenate(folds)) == list(range(len(fixture_data)))
     for j, n in enumerate(fixture_data.Y.sum(axis=0)):
         per_fold = [fixture_data.Y[f, j].sum() for f in folds]
@@ -411,23 +413,23 @@ def test_iterative_folds_spread_every_frame(fixture_data):
 
 
 def test_save_and_load_round_trip(tmp_path, fixture_data):
-    model = F.train(fixture_data)
+    model = M.train(fixture_data)
     path = tmp_path / "frames.joblib"
-    F.save_model(model, path)
-    loaded = F.load_model(path)
+    M.save_model(model, path)
+    loaded = M.load_model(path)
     assert loaded.frames == fixture_data.frames and loaded.trained_on["n"] == len(fixture_data)
     np.testing.assert_array_equal(loaded.predict_proba(fixture_data.texts), model.predict_proba(fixture_data.texts))
 
 
 def test_models_of_the_other_kind_are_refused_clearly(tmp_path, fixture_data):
     frames_model = tmp_path / "frames.joblib"
-    F.save_model(F.train(fixture_data), frames_model)
+    M.save_model(M.train(fixture_data), frames_model)
     with pytest.raises(ModelFormatError, match=r"is a frames model .*not a loaded-sentence model; use it with --task frames"):
         loaded_classifier.load_model(frames_model)
     with pytest.raises(ModelFormatError, match=r"is a loaded-sentence model .*not a frames model; use it with --task loaded"):
-        F.load_model(_shipped_loaded_model(), name="loaded_default.joblib")
+        M.load_model(_shipped_loaded_model(), name="loaded_default.joblib")
     with pytest.raises(ModelFormatError, match="is not a framing frames model"):
-        F.load_model(FIXTURE)
+        M.load_model(FIXTURE)
 
 
 def _shipped_loaded_model() -> io.BytesIO:
@@ -484,7 +486,7 @@ def test_task_loaded_stays_the_default(tmp_path, capsys):
 
 
 def test_the_shipped_model_names_its_training_data():
-    model = F.load_default_model()
+    model = M.load_default_model()
     assert model.trained_on["file"] == "corpus/annotations/frames_sentences.csv"
     assert model.trained_on["n"] >= 300
     assert set(model.frames) <= set(FRAMES["pfc"])
@@ -492,10 +494,10 @@ def test_the_shipped_model_names_its_training_data():
 
 def test_the_shipped_model_on_unseen_sentences():
     # Written for the tests (not in the gold): one economic, one military sentence.
-    economic, military = F.load_default_model().predict_proba(
+    economic, military = M.load_default_model().predict_proba(
         ["Exports of grain rose by a fifth and the central bank cut interest rates.",
          "Warships and fighter jets held exercises near the disputed strait."]
     )  # fmt: skip
-    frames = F.load_default_model().frames
+    frames = M.load_default_model().frames
     assert economic[frames.index("economic")] > 0.5 > military[frames.index("economic")]
     assert military[frames.index("security_defense")] > 0.5 > economic[frames.index("security_defense")]

@@ -437,3 +437,24 @@ def test_frame_cues_whose_stem_over_matches_the_corpus_are_exact(term):
     rows = [row for name in FRAME_TABLES for row in _rows(name) if row["term"] == term]
     assert rows, term
     assert {row["match"] for row in rows} == {"exact"}, rows
+
+
+def test_a_user_lexicon_whose_name_matches_no_shipped_table_is_refused_with_the_valid_names(tmp_path):
+    from framing.pipeline import Resources
+
+    path = tmp_path / "mine.tsv"
+    path.write_text("# name: loaded\n# version: 1\n# source: written for the tests\n# license: CC0\n"
+                    "# columns: term, category, weight, match, note\n"
+                    "term\tcategory\tweight\tmatch\tnote\nbeastly\temotive\t0.5\texact\t\n", encoding="utf-8")
+    names = sorted(load_table(name).name for name in available())
+    assert "loaded-language" in names and "loaded" not in names
+    with pytest.raises(LexiconError) as refused:
+        Resources(lexicon_files=[path])
+    assert str(refused.value) == (f"{path}: lexicon name 'loaded' matches no shipped lexicon, so it would never be "
+                                  f"used; valid names: {', '.join(names)}")
+    path.write_text(path.read_text(encoding="utf-8").replace("# name: loaded\n", "# name: loaded-language\n")
+                    .replace("term, category, weight, match, note", "term, category, weight, match")
+                    .replace("match\tnote", "match").replace("exact\t", "exact"), encoding="utf-8")
+    with pytest.raises(LexiconError, match="has columns term, category, weight, match; expected term, category, "
+                                           "weight, match, note"):
+        Resources(lexicon_files=[path])

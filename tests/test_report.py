@@ -22,38 +22,19 @@ from framing.report.aggregate import (
     article_table,
     bootstrap_interval,
     frame_table,
-    outlet_evidence,
     outlet_seed,
     outlet_table,
     speaker_shares,
     standardized,
 )
 from framing.report.events import SIMILARITY_THRESHOLD, same_event_pairs
+from framing.report.evidence import outlet_evidence
 from framing.report.highlight import Mark, highlight, segments
 from framing.report.render import interval_text
 
-from .conftest import SEED_IDS, seed_id, seed_text
+from .conftest import SEED_IDS, annotated_record, record, seed_id, seed_text
 
 # --------------------------------------------------------------------------- helpers
-
-
-def record(rid: str, outlet: str | None, words: int, **figures: float | None) -> dict:
-    """A minimal scores record (written for the tests): metadata, words and flat figures."""
-    metadata = {"title": f"title {rid}"}
-    if outlet is not None:
-        metadata["outlet"] = outlet
-    return {"schema_version": 1, "id": rid, "metadata": metadata, "words": words, "figures": figures}
-
-
-@pytest.fixture(scope="module")
-def seed_records(manifest_rows) -> list[dict]:
-    """The five seeds scored with the analyzers available, with their manifest metadata."""
-    by_id = {row["id"]: row for row in manifest_rows}
-    records = []
-    for sid in SEED_IDS:
-        meta = {k: by_id[sid][k] for k in ("outlet", "title", "date") if by_id[sid][k]}
-        records.append(analyze(Document.from_text(seed_text(sid), id=sid, metadata=meta)).to_dict())
-    return records
 
 
 @pytest.fixture(scope="module")
@@ -84,49 +65,11 @@ def synthetic_records() -> list[dict]:
     return records
 
 
-def annotated_record() -> dict:
-    """Seed 001 with loaded-language and attribution JSON as those analyzers write it, spans
-    placed by hand on real words (written for the tests), so breakdowns and evidence can be
-    checked before the analyzers land."""
-    sid = seed_id("001")
-    text = seed_text(sid)
-    rec = analyze(Document.from_text(text, id=sid, metadata={"outlet": "Stephen Lendman", "title": "t"})).to_dict()
-
-    def at(word: str, after: int = 0) -> tuple[int, int]:
-        start = text.index(word, after)
-        return start, start + len(word)
-
-    for analyzer in ("loaded", "loaded_sentences", "attribution", "sources"):
-        rec.pop(analyzer, None)  # replaced by the hand-placed JSON below
-    mega, drive, menace = at("megalomaniacal"), at("megalomaniacal drive"), at("unparalleled menace")
-    he, slammed = at("He slammed"), at("slammed")
-    content_start = slammed[1] + 1
-    content_end = text.index("\n", content_start)
-    rec["loaded"] = {
-        "spans": [
-            {"start": mega[0], "end": mega[1], "text": "megalomaniacal", "category": "pejorative", "term": "megalomaniac",
-             "weight": 0.9, "voice": "author", "negated": False, "in_scare_quote": False},
-            # overlaps the first: a multi-word emotive match sharing a word
-            {"start": drive[0], "end": drive[1], "text": "megalomaniacal drive", "category": "emotive",
-             "term": "megalomaniacal drive", "weight": 0.5, "voice": "author", "negated": False, "in_scare_quote": False},
-            {"start": menace[0], "end": menace[1], "text": "unparalleled menace", "category": "hyperbole",
-             "term": "unparalleled", "weight": 0.7, "voice": "author", "negated": False, "in_scare_quote": False},
-        ],
-        "lexicon": {"name": "loaded-language", "version": "1.0", "source": "written by hand for the tests"},
-    }
-    rec["attribution"] = {
-        "attributions": [
-            {"kind": "indirect", "speaker": "He", "speaker_start": he[0], "speaker_end": he[0] + 2, "cue": "slammed",
-             "cue_start": slammed[0], "cue_end": slammed[1], "content_start": content_start, "content_end": content_end,
-             "speaker_type": "head_of_state", "affiliation": "China", "verb_class": "distancing"},
-        ],
-    }
-    return rec
-
-
 def no_external_references(page: str) -> list[str]:
     """src/href values that would make the browser fetch something (in-page anchors and inline
-    data: images are fine); also catches url(...) in CSS."""
+    data: images are fine; a link a reader may follow, <a href>, fetches nothing); also catches
+    url(...) in CSS."""
+    page = re.sub(r"<a\s[^>]*>", "<a>", page)
     found = re.findall(r'(?:src|href)\s*=\s*["\']([^"\']*)', page) + re.findall(r"url\(\s*['\"]?([^'\")]*)", page)
     return [m for m in found if not m.startswith("#") and not m.startswith("data:image/")]
 
@@ -198,14 +141,20 @@ def test_bootstrap_of_skewed_values_is_inside_the_range_and_around_the_mean():
     assert 0.0 <= low[0] < values.mean() < high[0] <= 5.0
 
 
-def test_single_article_outlet_has_no_interval_and_is_marked():
-    outlets = outlet_table(article_table([record("a", "Solo", 100, rate=0.3), record("b", "Pair", 100, rate=0.1),
-                                          record("c", "Pair", 100, rate=0.2)]))
+def test_outlets_below_the_minimum_n_print_no_interval_and_are_marked():
+    rows = [record("a", "Solo", 100, rate=0.3), record("b", "Pair", 100, rate=0.1), record("c", "Pair", 100, rate=0.2)]
+    rows += [record(f"f{i}", "Four", 100, rate=0.1 * i) for i in range(4)]
+    rows += [record(f"v{i}", "Five", 100, rate=0.1 * i) for i in range(5)]
+    outlets = outlet_table(article_table(rows))
     solo = outlets.loc["Solo"]
     assert solo["n"] == 1 and np.isnan(solo["rate__low"]) and np.isnan(solo["rate__high"])
     assert interval_text(solo.to_dict(), "rate") == "0.30 (n=1)"
-    assert re.fullmatch(r"0\.15 \[0\.\d\d, 0\.\d\d\]", interval_text(outlets.loc["Pair"].to_dict(), "rate"))
-    assert list(outlets.index) == ["Pair", "Solo"]  # most articles first
+    # The table keeps the bootstrap from 2 articles (outlets.csv); the report prints it from 5.
+    assert not np.isnan(outlets.loc["Pair", "rate__low"])
+    assert interval_text(outlets.loc["Pair"].to_dict(), "rate") == "0.15 (n=2)"
+    assert interval_text(outlets.loc["Four"].to_dict(), "rate") == "0.15 (n=4)"
+    assert re.fullmatch(r"0\.20 \[0\.\d\d, 0\.\d\d\]", interval_text(outlets.loc["Five"].to_dict(), "rate"))
+    assert list(outlets.index) == ["Five", "Four", "Pair", "Solo"]  # most articles first
 
 
 def test_standardized_is_zero_for_a_single_outlet_or_a_constant_figure():
@@ -261,9 +210,9 @@ def test_segments_round_trip_the_text_and_carry_every_covering_span(text, raw):
     assert "".join(p.text for p in pieces) == text
     for piece in pieces:
         assert piece.start < piece.end
-        expected = {m for m in marks if max(m.start, 0) <= piece.start and min(m.end, len(text)) >= piece.end
-                    and m.start < m.end}
-        assert set(piece.marks) == expected
+        expected = tuple(m for m in marks if max(m.start, 0) <= piece.start and min(m.end, len(text)) >= piece.end
+                         and m.start < m.end)
+        assert piece.marks == expected  # every covering mark, in the order given
     rendered = str(highlight(text, marks))
     assert html.unescape(re.sub(r"<[^>]*>", "", rendered)) == text
 
@@ -309,7 +258,9 @@ def test_report_for_the_seed_corpus(seed_records, tmp_path):
     assert "<title>Seeds &lt;test&gt;</title>" in page
     for outlet in ("Stephen Lendman", "New Eastern Outlook", "EIRNS", "Wiki (unidentified)"):
         assert f"<tr><td>{outlet}</td>" in page
-    assert "(n=1)" in page and re.search(r"\d\.\d\d \[\d\.\d\d, \d\.\d\d\]", page)
+    assert "(n=1)" in page and "(n=2)" in page  # no outlet has the 5 articles an interval is printed from
+    assert not re.search(r"\d\.\d\d \[\d\.\d\d, \d\.\d\d\]", page)
+    assert "Intervals are printed for outlets with at least 5 articles" in page
     assert "<svg" in page and page.count('<figure id="chart-') == len(paths.charts) == 7  # 5 + 2 frames charts
     assert "Not available" not in page
     assert no_external_references(page) == []
@@ -351,6 +302,10 @@ def test_report_stays_bounded_at_60_outlets(synthetic_records, tmp_path):
     assert len(shown) == 25
     assert "Showing the 25 outlets with most articles of 60" in page
     assert page.count('<article class="article"') == 40 and "Showing 40 of 300 articles" in page
+    rows = re.findall(r"<tr><td>Outlet \d\d</td><td>(\d+)</td><td>[^<]*</td><td>([^<]*)</td>", page)
+    assert {int(n) >= 5 for n, _ in rows} == {True, False}
+    for n, cell in rows:  # an interval from 5 articles; below, the value marked with its n
+        assert re.fullmatch(r"\d\.\d\d \[\d\.\d\d, \d\.\d\d\]" if int(n) >= 5 else rf"\d\.\d\d \(n={n}\)", cell), cell
     assert len(page.encode()) < 3_000_000
     assert no_external_references(page) == []
     assert len(pd.read_csv(paths.outlets_csv)) == 60 and len(pd.read_csv(paths.articles_csv)) == 300
@@ -514,14 +469,14 @@ def test_frames_section_renders_table_charts_evidence_and_methods(seed_records, 
     table = section.split('id="frames-pfc"', 1)[1].split("</table>", 1)[0]
     for outlet in ("Stephen Lendman", "New Eastern Outlook", "EIRNS", "Wiki (unidentified)"):
         assert f"<tr><td>{outlet}</td>" in table
-    assert re.search(r"0\.\d\d<br><span class=\"ci\">\[0\.\d\d, 0\.\d\d\]</span>", table)  # Lendman, n=2
+    assert re.search(r"0\.\d\d<br><span class=\"ci\">\(n=2\)</span>", table)  # Lendman: 2 articles, no interval
     for name in ("frames_pfc", "frames_generic"):
         svg = section.split(f'<figure id="chart-{name}">', 1)[1].split("</figure>", 1)[0]
         assert "<svg" in svg and len(re.findall(r"<path\b", svg)) >= 5
         assert (tmp_path / "charts" / f"{name}.svg").exists()
     assert "How to read this:" in section
     assert 'class="frame-cue frame-dominant" title="frame: external regulation (pfc)' in section
-    assert "The pairing is automatic" in section and "No pair of articles from different outlets" in section
+    assert 'href="#stories"' in section  # outlets on the same story: the Stories section
     assert 'id="methods-frames"' in page and "cues evoke a frame" in page.lower()
     heatmap = (tmp_path / "charts" / "heatmap.svg").read_text(encoding="utf-8")
     assert "frames_pfc" not in heatmap  # frames stay in their own section
@@ -535,13 +490,33 @@ def test_report_without_frames_says_so(sentiment_records, tmp_path):
     assert "Not available (analyzer frames not run)." in page
 
 
-def test_a_same_event_pair_is_shown_with_its_frame_differences(tmp_path):
-    text = seed_text(seed_id("001"))
-    shortened = "\n\n".join(p for k, p in enumerate(text.split("\n\n")) if k % 3 != 1)
-    records = [as_article("orig", "Outlet A", text), as_article("copy", "Outlet B", shortened)]
+def test_stories_section_shows_each_story_side_by_side_and_the_within_story_effects(tmp_path):
+    from tests.story_texts import story_articles
+
+    records = [analyze(Document.from_text(a["text"], id=a["id"], metadata=a["metadata"])).to_dict()
+               for a in story_articles()]
     paths = build_report(records, tmp_path, n_boot=100)
-    section = paths.html.read_text(encoding="utf-8").split('id="same-event"', 1)[1].split("</section>", 1)[0]
-    assert section.count('<div class="event-pair">') == 1
-    assert re.search(r"similarity 0\.\d\d", section) and '<table class="pair">' in section
-    assert re.search(r"<td>[+-]0\.\d\d <span class=\"meta\">\(Outlet [AB] more\)</span></td>", section)
-    assert "(similarity 0." in paths.markdown.read_text(encoding="utf-8")
+    page = paths.html.read_text(encoding="utf-8")
+    section = page.split('<section id="stories">', 1)[1].split("</section>", 1)[0]
+    assert "<b>3 covered by two outlets or more</b> (9 articles)" in section
+    assert section.count('<table class="story-side">') == 3
+    flood = section.split("story-s0001", 1)[1].split("</table>", 1)[0]  # the flood: dated first
+    assert "tamsin" in flood.split("</h4>", 1)[0]
+    for outlet in ("Daily Ledger", "Morning Post", "City Wire"):
+        assert f'<th class="text">{outlet}</th>' in flood
+    assert "Marlow Creek evacuated as the Tamsin bursts its banks" in flood
+    effects_table = section.split('class="overview story-effects"', 1)[1].split("</table>", 1)[0]
+    assert effects_table.count("<tr><td>") == 3 and "k=3" in effects_table
+    assert '<span class="ci">[' not in effects_table  # 3 stories: below the 5 an interval is printed from
+    assert "How to read this:" in section and "which</i> stories the outlet covered" in section
+    effects = pd.read_csv(tmp_path / "story_effects.csv")
+    assert set(effects["outlet"]) == {"Daily Ledger", "Morning Post", "City Wire"}
+    assert (effects.loc[effects["figure"] == "loaded_score", "stories"] == 3).all()
+    # every outlet covers every story once: where a figure is defined for all nine articles, the
+    # within-story and raw differences agree
+    complete = effects.groupby("figure")["story_articles"].transform("sum") == 9
+    assert complete.sum() >= 3 * 10
+    np.testing.assert_allclose(effects.loc[complete, "within"], effects.loc[complete, "raw_difference"], atol=1e-9)
+    assert len(pd.read_csv(tmp_path / "stories.csv")) == 3
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    assert "## Stories: outlets compared on the same story" in markdown and "| Daily Ledger | 3 |" in markdown

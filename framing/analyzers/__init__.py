@@ -15,8 +15,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# Built-in analyzer modules, imported on first use so that `import framing` stays cheap.
-_BUILTIN_MODULES = ("sentiment", "loaded", "loaded_sentences", "attribution", "sources", "frames")
+# Built-in analyzer modules, imported on first use so that `import framing` stays cheap. Most
+# live in this package; one whose analyzer is part of a larger package lives there (frames:
+# lexicon, model and analyzer together in framing.frames).
+_BUILTIN_MODULES = (
+    f"{__name__}.sentiment", f"{__name__}.loaded", f"{__name__}.loaded_sentences", f"{__name__}.attribution",
+    f"{__name__}.sources", "framing.frames.analyzer",
+)
 _REGISTRY: dict[str, Analyzer] = {}
 _loaded_builtins = False
 
@@ -44,7 +49,7 @@ def _ensure_builtins() -> None:
     if not _loaded_builtins:
         _loaded_builtins = True
         for module in _BUILTIN_MODULES:
-            importlib.import_module(f"{__name__}.{module}")
+            importlib.import_module(module)
 
 
 def names() -> list[str]:

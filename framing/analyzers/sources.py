@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from framing.analyzers import Analyzer, register
 from framing.document import Document
-from framing.segment import is_word, token_spans
+from framing.segment import count_words
 from framing.spans import Diagnostic, Span
 
 SPEAKER_TYPES = (
@@ -207,10 +207,6 @@ class SourcesResult:
 
 
 # -- grouping attributions into sources ----------------------------------------------------------
-
-
-def count_words(text: str, start: int, end: int) -> int:
-    return sum(1 for s, e in token_spans(text, start, end) if is_word(text[s:e]))
 
 
 def _most_common(values: Iterable[Any], default: Any) -> Any:

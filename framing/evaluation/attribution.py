@@ -118,34 +118,95 @@ def evaluate(pairs_of_docs: Iterable[tuple[Sequence[Mapping[str, Any]], Sequence
     )
 
 
-def read_gold(path: str | Path) -> dict[str, list[dict[str, Any]]]:
-    by_doc: dict[str, list[dict[str, Any]]] = {}
+# Fields every gold line needs, with their JSON type (speaker, speaker_type, verb_class are optional).
+GOLD_FIELDS: Mapping[str, type] = {"doc_id": str, "kind": str, "content_start": int, "content_end": int}
+
+
+class GoldFormatError(ValueError):
+    """A gold file that is not what the evaluation reads; the message is ``path:line: reason``."""
+
+
+def _read_gold_lines(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, record) of each gold line, every one checked for the fields it needs."""
+    out = []
     with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
                 record = json.loads(line)
-                by_doc.setdefault(record["doc_id"], []).append(record)
+            except json.JSONDecodeError as error:
+                raise GoldFormatError(f"{where}: not JSON ({error.msg} at column {error.colno})") from None
+            if not isinstance(record, dict):
+                raise GoldFormatError(f"{where}: expected a JSON object, got {type(record).__name__}")
+            for name, kind in GOLD_FIELDS.items():
+                if name not in record:
+                    raise GoldFormatError(
+                        f"{where}: missing field {name!r} (each line needs {', '.join(GOLD_FIELDS)})")
+                value = record[name]
+                if not isinstance(value, kind) or isinstance(value, bool):
+                    raise GoldFormatError(f"{where}: field {name!r} must be {kind.__name__}, got {value!r:.60}")
+            if not 0 <= record["content_start"] <= record["content_end"]:
+                raise GoldFormatError(f"{where}: content_start {record['content_start']} and content_end "
+                                      f"{record['content_end']} are not 0 <= start <= end")
+            out.append((lineno, record))
+    return out
+
+
+def read_gold(path: str | Path) -> dict[str, list[dict[str, Any]]]:
+    """Gold attributions by doc id; a malformed line raises :class:`GoldFormatError` naming it."""
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for _, record in _read_gold_lines(path):
+        by_doc.setdefault(record["doc_id"], []).append(record)
     return by_doc
 
 
-def _doc_texts(doc_ids: Iterable[str], corpus: str | Path | None) -> dict[str, str]:
-    """Texts by doc id: ``corpus/seeds/<id>.txt`` by default, or a directory with a manifest.csv
-    (columns include ``id`` and ``path`` or ``file``) or ``<id>.txt`` files."""
-    root = Path(corpus) if corpus else Path("corpus/seeds")
+def _text_paths(root: Path, doc_ids: Iterable[str]) -> dict[str, Path] | None:
+    """The text file of every doc id under ``root`` (listed in its manifest.csv, columns ``id``
+    and ``path`` or ``file``, else ``<id>.txt``), or None when one of them is missing."""
     manifest = root / "manifest.csv"
-    paths: dict[str, Path] = {}
+    listed: dict[str, Path] = {}
     if manifest.is_file():
         with open(manifest, encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 rel = row.get("path") or row.get("file") or ""
                 if row.get("id") and rel:
                     candidate = root / rel
-                    paths[row["id"]] = candidate if candidate.is_file() else root.parent / rel
-    out = {}
-    for doc_id in doc_ids:
-        path = paths.get(doc_id, root / f"{doc_id}.txt")
-        out[doc_id] = path.read_text(encoding="utf-8")
-    return out
+                    listed[row["id"]] = candidate if candidate.is_file() else root.parent / rel
+    paths = {doc_id: listed.get(doc_id, root / f"{doc_id}.txt") for doc_id in doc_ids}
+    return paths if all(p.is_file() for p in paths.values()) else None
+
+
+def default_corpus(gold_path: str | Path, doc_ids: Iterable[str]) -> Path:
+    """Where the texts of a gold file are when no corpus is given: found from the gold file,
+    never from the current directory. The gold file's directory or the nearest one above it
+    that holds every text (through its ``manifest.csv``, or as ``<id>.txt``). For this
+    repository's ``corpus/annotations/attributions.jsonl`` that is ``corpus/``, whose manifest
+    lists the seeds, wherever the command is run from."""
+    doc_ids = list(doc_ids)
+    start = Path(gold_path).resolve().parent
+    for root in (start, *start.parents):
+        if _text_paths(root, doc_ids) is not None:
+            return root
+    raise FileNotFoundError(
+        f"no texts found for the documents of {gold_path}: looked for a manifest.csv listing them or "
+        f"<id>.txt files in {start} and the directories above it; give the texts with --corpus DIR"
+    )
+
+
+def _doc_texts(doc_ids: Iterable[str], corpus: str | Path) -> dict[str, str]:
+    """Texts by doc id from ``corpus`` (a directory with a manifest.csv or ``<id>.txt`` files),
+    exactly as stored (bytes decoded, newlines untouched, as framing score reads them)."""
+    root = Path(corpus)
+    doc_ids = list(doc_ids)
+    paths = _text_paths(root, doc_ids)
+    if paths is None:
+        missing = [d for d in doc_ids if (_text_paths(root, [d]) is None)]
+        raise FileNotFoundError(f"no text in {root} for doc_id {', '.join(map(repr, missing[:5]))}"
+                                f"{' and more' if len(missing) > 5 else ''} (neither listed in its manifest.csv "
+                                f"nor <id>.txt)")
+    return {doc_id: path.read_bytes().decode("utf-8") for doc_id, path in paths.items()}
 
 
 def evaluate_files(gold_path: str | Path, corpus: str | Path | None = None, resources: Any = None) -> AttributionEvaluation:
@@ -155,8 +216,16 @@ def evaluate_files(gold_path: str | Path, corpus: str | Path | None = None, reso
     from framing.results import to_jsonable
 
     resources = resources or default_resources()
-    gold = read_gold(gold_path)
-    texts = _doc_texts(gold, corpus)
+    lines = _read_gold_lines(gold_path)
+    gold: dict[str, list[dict[str, Any]]] = {}
+    for _, record in lines:
+        gold.setdefault(record["doc_id"], []).append(record)
+    texts = _doc_texts(gold, corpus if corpus is not None else default_corpus(gold_path, gold))
+    for lineno, record in lines:
+        length = len(texts[record["doc_id"]])
+        if record["content_end"] > length:
+            raise GoldFormatError(f"{gold_path}:{lineno}: content_end {record['content_end']} is beyond the end "
+                                  f"of the text of {record['doc_id']!r} ({length} characters)")
 
     def docs() -> Iterable[tuple[list[dict[str, Any]], list[dict[str, Any]], str]]:
         for doc_id, records in gold.items():

@@ -34,6 +34,7 @@ SECTIONS: dict[str, str] = {
     "loaded-sentences": "framing.evaluation.loaded_sentences",
     "loaded-words": "framing.evaluation.loaded_words",
     "frames": "framing.evaluation.frames",
+    "stories": "framing.evaluation.stories",
 }
 
 
@@ -80,10 +81,17 @@ class EvalData:
 
     def has(self, *relative: str) -> bool:
         """True when every file is there; otherwise records one skip line per missing file."""
+        if not self.root.is_dir():
+            self._skip(f"eval data not found at {self.root} (not distributed); every independent set skipped")
+            return False
         missing = [rel for rel in relative if not (self.root / rel).is_file()]
         for rel in missing:
-            self.skipped.append(f"eval data not found at {self.root / rel} (not distributed); skipped")
+            self._skip(f"eval data not found at {self.root / rel} (not distributed); skipped")
         return not missing
+
+    def _skip(self, line: str) -> None:
+        if line not in self.skipped:  # several sections read the same file: say it once
+            self.skipped.append(line)
 
     def path(self, relative: str) -> Path:
         return self.root / relative

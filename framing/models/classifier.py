@@ -577,7 +577,7 @@ def check_texts(texts: Sequence[Any]) -> None:
 
 class TfidfBlock:
     """A fitted ``TfidfVectorizer``'s ``transform`` as flat numpy arrays, for the fast scorers
-    (:class:`_LinearScorer` here, the frames model's in :mod:`framing.models.frames`).
+    (:class:`_LinearScorer` here, the frames model's in :mod:`framing.frames.model`).
 
     N-gram columns are counted per sentence with the vectorizer's own analyzer, then
     ``1 + log(count)`` (``sublinear_tf``) times ``idf_``, l2-normalised, exactly as

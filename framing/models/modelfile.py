@@ -24,7 +24,9 @@ import joblib
 import sklearn
 from sklearn.pipeline import Pipeline
 
-__all__ = ["FORMAT_VERSION", "KINDS", "ModelFormatError", "read_model_file", "write_model_file"]
+__all__ = [
+    "FORMAT_VERSION", "KINDS", "ModelFormatError", "read_model_bytes", "read_model_file", "write_model_bytes", "write_model_file",
+]
 
 FORMAT_VERSION = 1
 
@@ -55,11 +57,18 @@ def _minor(version: str) -> tuple[str, ...]:
 
 
 def read_model_file(
-    source: str | os.PathLike | BinaryIO, format: str, *, name: str | None = None, retrain: str
+    source: str | os.PathLike | BinaryIO,
+    format: str,
+    *,
+    name: str | None = None,
+    retrain: str,
+    required: tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], Pipeline]:
     """The checked header and the unpickled pipeline of a model file of kind ``format``.
 
-    ``retrain`` is the command that makes a new model of this kind (said in every error).
+    ``retrain`` is the command that makes a new model of this kind (said in every error);
+    ``required``: header fields this kind has had since its last incompatible change (a file
+    without them was written by an older framing, and is refused before unpickling).
     """
     from framing import __version__
 
@@ -93,6 +102,11 @@ def read_model_file(
         )
     if _minor(header.get("sklearn_version", "")) != _minor(sklearn.__version__):
         raise ModelFormatError(f"{name}: model was saved by {saved_by}; this is {this} — {how}")
+    missing = [f for f in required if f not in header]
+    if missing:
+        raise ModelFormatError(
+            f"{name}: model was saved by {saved_by}, before its header had {', '.join(missing)}; this is {this} — {how}"
+        )
     try:
         pipeline = pickle.loads(header["pipeline"])
     except Exception as error:  # noqa: BLE001
@@ -100,3 +114,37 @@ def read_model_file(
     if not isinstance(pipeline, Pipeline):
         raise ModelFormatError(f"{name}: damaged model (no pipeline); {how}")
     return header, pipeline
+
+
+def write_model_bytes(path: str | os.PathLike, format: str, model: bytes, fields: dict[str, Any]) -> None:
+    """Write a model that is not a scikit-learn pipeline (a crfsuite model's bytes) under the
+    same header; nothing in the file needs unpickling beyond the header dict itself."""
+    header = {"format": format, "format_version": FORMAT_VERSION, **fields, "model": bytes(model)}
+    joblib.dump(header, path, compress=("zlib", 6))
+
+
+def read_model_bytes(
+    source: str | os.PathLike | BinaryIO, format: str, *, name: str | None = None, retrain: str
+) -> tuple[dict[str, Any], bytes]:
+    """The checked header and the model bytes of a file written by :func:`write_model_bytes`."""
+    name = name or str(getattr(source, "name", source))
+    try:
+        header = joblib.load(source)
+    except (OSError, FileNotFoundError):
+        raise
+    except Exception as error:  # noqa: BLE001 - anything unreadable is "not a model file"
+        raise ModelFormatError(f"{name} is not a {format} model (cannot read it: {type(error).__name__}); "
+                               f"build one with `{retrain}`") from None
+    found = header.get("format") if isinstance(header, dict) else None
+    if found != format:
+        raise ModelFormatError(f"{name} is not a {format} model (found {found!r}); build one with `{retrain}`")
+    if header.get("format_version") != FORMAT_VERSION:
+        raise ModelFormatError(
+            f"{name}: model format version {header.get('format_version')!r} is not supported (this framing reads "
+            f"version {FORMAT_VERSION}); the model was saved by framing {header.get('framing_version', '?')} — "
+            f"rebuild it with `{retrain}`"
+        )
+    model = header.get("model")
+    if not isinstance(model, bytes) or not model:
+        raise ModelFormatError(f"{name}: damaged model (no model bytes); rebuild it with `{retrain}`")
+    return header, model

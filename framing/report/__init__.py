@@ -3,8 +3,11 @@
     >>> from framing.report import build_report
     >>> build_report("scores.jsonl", "reports/mine")          # doctest: +SKIP
 
-Reads results (scores JSONL records, or ``ArticleResult`` objects) only; never re-analyzes text.
-In a notebook, ``OutletComparison(results)`` and ``ArticleView(record)`` display themselves.
+Reads results (scores JSONL files, ``--store`` databases, Parquet scores, or records and
+``ArticleResult`` objects) only; never re-analyzes text. Files are streamed: one pass over the
+records (``collect``), none of them held, so memory does not grow with the number of articles
+(docs/report.md). In a notebook, ``OutletComparison(results)`` and ``ArticleView(record)``
+display themselves.
 """
 
 from framing.report.aggregate import article_table, load_results, outlet_table, standardized

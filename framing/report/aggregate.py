@@ -10,7 +10,8 @@ Decisions (also printed in the report's methods section):
   attributions) is left out of that figure's mean.
 * The interval is a percentile bootstrap over articles: the outlet's articles are resampled
   with replacement ``n_boot`` times and the 2.5th and 97.5th percentiles of the resampled means
-  are reported. Outlets with one article get no interval (NaN, marked ``n=1``).
+  are reported. Outlets with one article get no interval (NaN, marked ``n=1``); the rendered
+  report prints intervals only from ``MIN_INTERVAL_N`` articles (the CSV keeps them all).
 * Breakdowns (speaker types, affiliations, verb classes, loaded categories) are **pooled**
   counts over the outlet's articles: shares of all its attributions, and loaded matches per
   1,000 words of all its articles (total matches / total words).
@@ -19,13 +20,23 @@ Decisions (also printed in the report's methods section):
 * Frame shares (``frames_<scheme>_<frame>_share``) are shares of an article's frame-cue weight;
   in an article without any cue of a scheme they are undefined (0/0, written as 0 by the
   analyzer) and left out of the outlet's means, so an outlet's shares sum to 1 like an article's.
+
+Memory: ``FigureTable`` keeps one row per article (its id columns and a vector of its figures)
+in a temporary SQLite database on disk, and ``Breakdowns`` keeps pooled counts per outlet, so aggregating a
+stream of records holds no record after it was read. The bootstrap holds one outlet's figures
+at a time (articles × figures × 16 bytes) and resamples them in blocks of ``BOOTSTRAP_BLOCK``
+values.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 import json
+import math
 import os
 import re
+import sqlite3
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -34,13 +45,17 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from framing.framelex import FRAMES
+from framing.frames.lexicon import FRAMES
 
 FRAME_SCHEMES = ("pfc", "generic")
 UNKNOWN_OUTLET = "unknown"
 # Columns of the article table that are not figures.
 ID_COLUMNS = ("id", "outlet", "title", "date", "words")
 NOT_FIGURES = {"id", "text_length", "words", "diagnostics", "schema_version"}
+# Outlets with fewer articles get no printed interval (the value is shown, marked with its n).
+MIN_INTERVAL_N = 5
+# Values (float64) gathered at a time by the bootstrap: ~32 MB, whatever the outlet's size.
+BOOTSTRAP_BLOCK = 4_000_000
 
 # Figures shown first (when present) in the overview table and heatmap; the rest follow.
 HEADLINE_FIGURES = (
@@ -64,20 +79,41 @@ HEADLINE_FIGURES = (
 # --------------------------------------------------------------------------- loading
 
 
+def scan_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(byte offset, record) for each record of a scores JSONL file (blank lines skipped);
+    ``read_jsonl_at(path, offset)`` reads one again."""
+    with open(path, "rb") as handle:
+        offset = 0
+        for lineno, line in enumerate(handle, 1):
+            at, offset = offset, offset + len(line)
+            if not line.strip():
+                continue
+            yield at, _parse_line(path, lineno, line)
+
+
+def read_jsonl_at(path: str | os.PathLike, offset: int) -> dict[str, Any]:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return _parse_line(path, "?", handle.readline())
+
+
+def _parse_line(path: str | os.PathLike, lineno: int | str, line: bytes) -> dict[str, Any]:
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}:{lineno}: not UTF-8 ({error.reason})") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}:{lineno}: not a JSON record ({error.msg})") from None
+    if not isinstance(record, dict) or "id" not in record:
+        raise ValueError(f"{path}:{lineno}: not a framing scores record (no 'id')")
+    return record
+
+
 def iter_results(source: str | os.PathLike | Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
     """Records one at a time from a scores JSONL path (blank lines skipped) or an iterable."""
     if isinstance(source, (str, os.PathLike)):
-        with open(source, encoding="utf-8") as handle:
-            for lineno, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ValueError(f"{source}:{lineno}: not a JSON record ({error.msg})") from None
-                if not isinstance(record, dict) or "id" not in record:
-                    raise ValueError(f"{source}:{lineno}: not a framing scores record (no 'id')")
-                yield record
+        for _, record in scan_jsonl(source):
+            yield record
         return
     for record in source:
         yield dict(record.to_dict()) if hasattr(record, "to_dict") else dict(record)
@@ -131,25 +167,44 @@ def record_figures(record: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- tables
 
 
+class ArticleRow(NamedTuple):
+    """One article of the article table: its id columns and its numeric figures (NaN: undefined)."""
+
+    id: str
+    outlet: str
+    title: str
+    date: str
+    words: Any  # as the record gives it (read as a number by the tables)
+    figures: dict[str, float]
+
+
+def article_row(record: Mapping[str, Any]) -> ArticleRow:
+    metadata = record.get("metadata") or {}
+    row: dict[str, Any] = {
+        "id": str(record.get("id")),
+        "outlet": outlet_of(record),
+        "title": str(metadata.get("title") or ""),
+        "date": str(metadata.get("date") or ""),
+        "words": record.get("words"),
+    }
+    for key, value in record_figures(record).items():
+        if key in NOT_FIGURES or key in row:
+            continue
+        if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+            row[key] = np.nan if value is None else float(value)
+    _undefined_frame_shares(row)
+    figures = {k: v for k, v in row.items() if k not in ID_COLUMNS}
+    return ArticleRow(row["id"], row["outlet"], row["title"], row["date"], row["words"], figures)
+
+
 def article_table(results: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """One row per article: id, outlet, title, date, words, then every numeric figure."""
+    """One row per article: id, outlet, title, date, words, then every numeric figure (in
+    memory; ``FigureTable`` holds the same rows on disk for large inputs)."""
     rows = []
     for record in results:
-        metadata = record.get("metadata") or {}
-        row: dict[str, Any] = {
-            "id": str(record.get("id")),
-            "outlet": outlet_of(record),
-            "title": str(metadata.get("title") or ""),
-            "date": str(metadata.get("date") or ""),
-            "words": record.get("words"),
-        }
-        for key, value in record_figures(record).items():
-            if key in NOT_FIGURES or key in row:
-                continue
-            if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
-                row[key] = np.nan if value is None else float(value)
-        _undefined_frame_shares(row)
-        rows.append(row)
+        row = article_row(record)
+        rows.append({"id": row.id, "outlet": row.outlet, "title": row.title, "date": row.date, "words": row.words,
+                     **row.figures})
     table = pd.DataFrame(rows, columns=list(ID_COLUMNS) if not rows else None)
     if rows:
         figure_columns = order_figures(c for c in table.columns if c not in ID_COLUMNS)
@@ -170,10 +225,16 @@ def is_frame_figure(name: str) -> bool:
 
 def frames_in(names: Iterable[str], scheme: str) -> list[str]:
     """The frames of ``scheme`` with a share figure among ``names``, in codebook order."""
+    return list(_frames_in(tuple(names), scheme))
+
+
+@functools.lru_cache(maxsize=256)
+def _frames_in(names: tuple[str, ...], scheme: str) -> tuple[str, ...]:
+    # Cached: every record of a run has the same figure names, and each is looked up per record.
     pattern = re.compile(rf"frames_{re.escape(scheme)}_(.+)_share")
     found = [m.group(1) for m in map(pattern.fullmatch, names) if m]
     order = FRAMES.get(scheme, ())
-    return sorted(found, key=lambda f: (order.index(f) if f in order else len(order), f))
+    return tuple(sorted(found, key=lambda f: (order.index(f) if f in order else len(order), f)))
 
 
 def _undefined_frame_shares(row: dict[str, Any]) -> None:
@@ -203,18 +264,194 @@ def figure_columns(articles: pd.DataFrame) -> list[str]:
     return [c for c in articles.columns if c not in ID_COLUMNS]
 
 
+def as_number(value: Any) -> float:
+    """A record's ``words`` as a number, as ``pandas.to_numeric(errors="coerce")`` reads it."""
+    if isinstance(value, bool) or value is None:
+        return math.nan
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(str(value))
+    except ValueError:
+        return math.nan
+
+
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", "surrogatepass")
+
+
+def _blob(value: str) -> bytes:
+    # Text columns are stored as UTF-8 bytes (lone surrogates kept): bytes sort in code point
+    # order, as Python sorts the strings.
+    return value.encode("utf-8", "surrogatepass")
+
+
+class FigureTable:
+    """The article table on disk: one row per article (id, outlet, title, date, words and a
+    float64 vector of its figures) in a temporary SQLite database, added one record at a time.
+
+    ``finish()`` fixes the figure columns (``figures``, ordered as ``article_table`` orders
+    them); then ``groups()`` yields one outlet's articles at a time in (outlet, id) order,
+    ``write_csv`` writes articles.csv and ``frame()`` gives the DataFrame of ``article_table``.
+    The database is SQLite's private temporary one: a file in SQLite's temporary directory
+    (``SQLITE_TMPDIR``, ``TMPDIR``, else /var/tmp), unlinked as soon as it is opened, so it
+    goes away with the connection (``close()``) or the process, however that ends; SQLite keeps
+    only its page cache (a few MB) in memory.
+    """
+
+    BATCH = 512
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("")
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute(
+            "CREATE TABLE articles (seq INTEGER PRIMARY KEY, outlet BLOB NOT NULL, id BLOB NOT NULL,"
+            " title BLOB NOT NULL, date BLOB NOT NULL, words REAL, figures BLOB NOT NULL)"
+        )
+        self.columns: dict[str, int] = {}  # figure -> position in the stored vectors
+        self.figures: list[str] = []
+        self.count = 0
+        self.words_are_integers = True  # then articles.csv writes them as integers, as pandas does
+        self.cued: dict[str, Counter] = {scheme: Counter() for scheme in FRAME_SCHEMES}
+        self._pending: list[tuple] = []
+        self._finished = False
+
+    def add(self, row: ArticleRow) -> None:
+        vector = np.full(len(self.columns) + len(row.figures), np.nan)
+        for name, value in row.figures.items():
+            vector[self.columns.setdefault(name, len(self.columns))] = value
+        words = as_number(row.words)
+        if not (isinstance(row.words, int) and not isinstance(row.words, bool)):
+            self.words_are_integers = False
+        for scheme in FRAME_SCHEMES:
+            shares = [row.figures[frame_figure(scheme, f)] for f in frames_in(row.figures, scheme)]
+            if any(not math.isnan(v) for v in shares):
+                self.cued[scheme][row.outlet] += 1
+        self._pending.append((self.count, _blob(row.outlet), _blob(row.id), _blob(row.title), _blob(row.date),
+                              None if math.isnan(words) else words, vector[: len(self.columns)].tobytes()))
+        self.count += 1
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending)
+        self._pending = []
+
+    def finish(self) -> FigureTable:
+        if not self._finished:
+            self._flush()
+            self.db.execute("CREATE INDEX by_outlet ON articles (outlet, id, seq)")
+            self.db.commit()
+            self.figures = order_figures(self.columns)
+            self._order = np.array([self.columns[f] for f in self.figures], dtype=int)
+            self._finished = True
+        return self
+
+    def _vector(self, blob: bytes) -> np.ndarray:
+        stored = np.frombuffer(blob, dtype=np.float64)
+        full = np.full(len(self.columns), np.nan)
+        full[: len(stored)] = stored
+        return full[self._order]
+
+    def _rows(self, where: str = "", args: tuple = ()) -> Iterator[tuple]:
+        self.finish()
+        yield from self.db.execute(
+            f"SELECT outlet, id, title, date, words, figures FROM articles {where} ORDER BY outlet, id, seq", args)
+
+    def groups(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """(outlet, words, figures) per outlet in outlet order; the arrays hold its articles
+        in id order (words: n; figures: n × ``figures``)."""
+        outlet, words, vectors = None, [], []
+        for blob, _, _, _, count, figures in self._rows():
+            if blob != outlet and vectors:
+                yield _text(outlet), np.array(words, dtype=float), np.array(vectors, dtype=float)
+                words, vectors = [], []
+            outlet = blob
+            words.append(np.nan if count is None else count)
+            vectors.append(self._vector(figures))
+        if vectors:
+            yield _text(outlet), np.array(words, dtype=float), np.array(vectors, dtype=float)
+
+    def figures_of(self, ids: Iterable[str]) -> dict[str, dict[str, float]]:
+        """Figures of the articles ``ids`` (the first in (outlet, id) order when an id repeats)."""
+        self.finish()
+        found: dict[str, dict[str, float]] = {}
+        wanted = [_blob(i) for i in dict.fromkeys(ids)]
+        for first in range(0, len(wanted), 500):
+            part = wanted[first : first + 500]
+            rows = self._rows(f"WHERE id IN ({', '.join('?' * len(part))})", tuple(part))
+            for _, rid, _, _, _, figures in rows:
+                found.setdefault(_text(rid), dict(zip(self.figures, self._vector(figures).tolist(), strict=True)))
+        return found
+
+    def write_csv(self, path: str | os.PathLike, *, cell: Any = None) -> None:
+        """articles.csv as ``article_table(...).to_csv(path, index=False, float_format="%.6g")``
+        writes it; ``cell`` maps each text cell (e.g. ``framing.output.csv_safe``)."""
+        self.finish()
+        cell = cell or (lambda value: value)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow([cell(c) for c in (*ID_COLUMNS, *self.figures)])
+            for outlet, rid, title, date, words, figures in self._rows():
+                if words is None:
+                    shown = ""
+                elif self.words_are_integers:
+                    shown = str(int(words))
+                else:
+                    shown = f"{words:.6g}"
+                values = ["" if math.isnan(v) else f"{v:.6g}" for v in self._vector(figures).tolist()]
+                writer.writerow([cell(_text(rid)), cell(_text(outlet)), cell(_text(title)), cell(_text(date)), shown,
+                                 *values])
+
+    def frame(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The article table as a DataFrame (what ``article_table`` gives for the same records),
+        or only ``columns`` of it."""
+        self.finish()
+        wanted = list(ID_COLUMNS) + self.figures if columns is None else list(columns)
+        figures = [f for f in self.figures if f in wanted]
+        positions = np.array([self.figures.index(f) for f in figures], dtype=int)
+        rows = [(_text(rid), _text(outlet), _text(title), _text(date), words, self._vector(vector)[positions])
+                for outlet, rid, title, date, words, vector in self._rows()]
+        if not rows:
+            return pd.DataFrame(columns=[c for c in (*ID_COLUMNS, *figures) if c in wanted])
+        table = pd.DataFrame([r[:4] for r in rows], columns=list(ID_COLUMNS[:4]))
+        words = [w for *_, w, _ in rows]
+        table["words"] = pd.Series(words, dtype="int64" if self.words_are_integers else "float64")
+        values = pd.DataFrame(np.array([r[5] for r in rows], dtype=float).reshape(len(rows), len(figures)),
+                              columns=figures)
+        table = pd.concat([table, values], axis=1)
+        return table[[c for c in (*ID_COLUMNS, *figures) if c in wanted]]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> FigureTable:  # noqa: PYI034 (typing.Self needs 3.11; we support 3.10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def outlet_seed(seed: int, outlet: str) -> int:
     """A per-outlet seed: deterministic, and one outlet's draws do not depend on the others."""
     return (int(seed) * 1_000_003 + zlib.crc32(outlet.encode("utf-8"))) % (2**32)
 
 
 def bootstrap_interval(
-    values: np.ndarray, *, n_boot: int = 2000, rng: np.random.Generator, level: float = 0.95
+    values: np.ndarray, *, n_boot: int = 2000, rng: np.random.Generator, level: float = 0.95,
+    block: int = BOOTSTRAP_BLOCK,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap of the mean over rows (articles) of ``values`` (n × figures).
 
     NaN (an undefined figure in an article) is left out of each resample's mean; a figure with
-    fewer than two defined articles gets no interval.
+    fewer than two defined articles gets no interval. The resamples are drawn from ``rng`` in
+    the same order as one ``rng.integers(0, n, size=(n_boot, n))`` call would draw them, and
+    each resample's sum is accumulated article by article in draw order (gathered when an
+    outlet has more than ``SEQUENTIAL_MAX`` articles), so memory holds about ``block`` values
+    at a time instead of n_boot × n × figures. The intervals equal those of gathering the
+    whole n_boot × n × figures array at once up to the rounding of the sums (numpy may add
+    such an array in another order).
     """
     values = np.asarray(values, dtype=float)
     if values.ndim == 1:
@@ -222,52 +459,107 @@ def bootstrap_interval(
     n, width = values.shape
     low = np.full(width, np.nan)
     high = np.full(width, np.nan)
-    if n < 2:
+    if n < 2 or width == 0:
         return low, high
-    index = rng.integers(0, n, size=(n_boot, n))
-    samples = values[index]  # n_boot × n × figures
-    defined = ~np.isnan(samples)
-    counts = defined.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(defined, samples, 0.0).sum(axis=1) / counts
+    defined = ~np.isnan(values)
+    # Sums of the defined values and, for figures undefined in some article, counts of them,
+    # gathered together: [values with NaN as 0 | defined (partial figures only)]. A figure
+    # defined in every article has n values in every resample.
+    partial = ~defined.all(axis=0)
+    stacked = np.concatenate([np.where(defined, values, 0.0), defined[:, partial].astype(float)], axis=1)
+    counts = np.full(width, float(n))
+    means = np.empty((n_boot, width))
+    columns = stacked.shape[1]
+    if n <= SEQUENTIAL_MAX:  # summed one article at a time: resamples × figures, and their indices, per block
+        rows = max(1, min(n_boot, block // columns, block // (8 * n)))
+    else:  # gathered: resamples × articles × figures per block
+        rows = max(1, min(n_boot, block // (n * columns)))
+    for first in range(0, n_boot, rows):
+        count = min(rows, n_boot - first)
+        summed = _resampled_sums(stacked, rng.integers(0, n, size=(count, n)), block)
+        divisors = np.tile(counts, (count, 1))
+        divisors[:, partial] = summed[:, width:]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[first : first + count] = summed[:, :width] / divisors
     alpha = (1.0 - level) / 2.0
-    for j in range(width):
-        if np.count_nonzero(~np.isnan(values[:, j])) < 2:
-            continue
+    interval = np.flatnonzero(np.count_nonzero(defined, axis=0) >= 2)
+    complete = interval[~np.isnan(means[:, interval]).any(axis=0)]
+    if complete.size:  # one call for the figures no resample left undefined
+        low[complete], high[complete] = np.percentile(means[:, complete], [100 * alpha, 100 * (1 - alpha)], axis=0)
+    for j in np.setdiff1d(interval, complete):
         column = means[:, j]
         column = column[~np.isnan(column)]
         low[j], high[j] = np.percentile(column, [100 * alpha, 100 * (1 - alpha)])
     return low, high
 
 
-def outlet_table(articles: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
-    """Outlets × figures: ``n`` articles, ``words`` in total, and per figure ``<f>`` (mean of
-    the articles), ``<f>__low`` / ``<f>__high`` (bootstrap 95% interval, NaN when n = 1).
+SEQUENTIAL_MAX = 4096  # outlets up to this many articles: resample sums accumulated article by article
 
-    Rows are sorted by article count (descending) then outlet name; index is the outlet.
-    """
-    figures = figure_columns(articles)
+
+def _resampled_sums(stacked: np.ndarray, index: np.ndarray, block: int) -> np.ndarray:
+    count, n = index.shape
+    if n <= SEQUENTIAL_MAX:
+        summed = stacked[index[:, 0]]
+        for k in range(1, n):
+            summed += stacked[index[:, k]]
+        return summed
+    if count * n * stacked.shape[1] <= block:
+        return stacked[index].sum(axis=1)
+    step = max(1, block // stacked.shape[1])  # one resample of a very large outlet: its articles in blocks
+    summed = np.zeros((count, stacked.shape[1]))
+    for start in range(0, n, step):
+        summed += stacked[index[:, start : start + step]].sum(axis=1)
+    return summed
+
+
+def outlet_row(outlet: str, words: np.ndarray, values: np.ndarray, figures: list[str], *, n_boot: int, seed: int
+               ) -> dict[str, Any]:
+    """One outlet's row of the outlet table from its articles (in id order): ``n``, ``words``,
+    and per figure its mean and bootstrap interval."""
+    rng = np.random.default_rng(outlet_seed(seed, str(outlet)))
+    low, high = bootstrap_interval(values, n_boot=n_boot, rng=rng)
+    with np.errstate(invalid="ignore"):
+        means = [_nanmean(values[:, j]) for j in range(len(figures))]
+    row: dict[str, Any] = {"n": len(values), "words": float(np.nansum(words))}
+    for j, figure in enumerate(figures):
+        row[figure] = means[j]
+        row[f"{figure}__low"] = low[j]
+        row[f"{figure}__high"] = high[j]
+    return row
+
+
+def _outlet_frame(rows: dict[str, dict[str, Any]], figures: list[str]) -> pd.DataFrame:
     columns = ["n", "words"] + [c for f in figures for c in (f, f"{f}__low", f"{f}__high")]
-    if articles.empty:
+    if not rows:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="outlet"))
-    ordered = articles.sort_values(["outlet", "id"], kind="mergesort")
-    rows = {}
-    for outlet, group in ordered.groupby("outlet", sort=True):
-        values = group[figures].to_numpy(dtype=float)
-        rng = np.random.default_rng(outlet_seed(seed, str(outlet)))
-        low, high = bootstrap_interval(values, n_boot=n_boot, rng=rng)
-        with np.errstate(invalid="ignore"):
-            means = [_nanmean(values[:, j]) for j in range(len(figures))]
-        row: dict[str, Any] = {"n": len(group), "words": float(np.nansum(group["words"].to_numpy(dtype=float)))}
-        for j, figure in enumerate(figures):
-            row[figure] = means[j]
-            row[f"{figure}__low"] = low[j]
-            row[f"{figure}__high"] = high[j]
-        rows[outlet] = row
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "outlet"
     table["n"] = table["n"].astype(int)
     return sort_outlets(table)
+
+
+def outlet_table(articles: pd.DataFrame | FigureTable, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Outlets × figures: ``n`` articles, ``words`` in total, and per figure ``<f>`` (mean of
+    the articles), ``<f>__low`` / ``<f>__high`` (bootstrap 95% interval, NaN when n = 1).
+
+    ``articles`` is an ``article_table`` or a ``FigureTable`` (the same rows, on disk; read
+    one outlet at a time). Rows are sorted by article count (descending) then outlet name;
+    index is the outlet.
+    """
+    if isinstance(articles, FigureTable):
+        articles.finish()
+        groups: Iterable[tuple[str, np.ndarray, np.ndarray]] = articles.groups()
+        figures = articles.figures
+    else:
+        figures = figure_columns(articles)
+        ordered = articles.sort_values(["outlet", "id"], kind="mergesort")
+        groups = (
+            (outlet, group["words"].to_numpy(dtype=float), group[figures].to_numpy(dtype=float))
+            for outlet, group in ordered.groupby("outlet", sort=True)
+        ) if not articles.empty else ()
+    rows = {str(outlet): outlet_row(outlet, words, values, figures, n_boot=n_boot, seed=seed)
+            for outlet, words, values in groups}
+    return _outlet_frame(rows, figures)
 
 
 def _nanmean(column: np.ndarray) -> float:
@@ -305,13 +597,6 @@ def standardized(outlets: pd.DataFrame, figures: list[str] | None = None) -> pd.
 # --------------------------------------------------------------------------- breakdowns
 
 
-def _records_by_outlet(results: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
-    grouped: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for record in results:
-        grouped[outlet_of(record)].append(record)
-    return {k: sorted(v, key=lambda r: str(r.get("id"))) for k, v in sorted(grouped.items())}
-
-
 def attributions_of(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     attribution = record.get("attribution")
     if not isinstance(attribution, Mapping):
@@ -324,6 +609,69 @@ def loaded_spans_of(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     if not isinstance(loaded, Mapping):
         return []
     return [s for s in loaded.get("spans") or () if isinstance(s, Mapping) and "start" in s and "end" in s]
+
+
+class Breakdowns:
+    """Pooled counts per outlet, one record at a time: speaker types and affiliations of its
+    attributions, reporting-verb classes, loaded-language categories and words."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        self.words: dict[str, float] = defaultdict(float)
+        self.any_loaded = False
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        outlet = outlet_of(record)
+        counts = self.counts[outlet]
+        attributions = attributions_of(record)
+        for field, missing in (("speaker_type", "unknown"), ("affiliation", "Unknown")):
+            counter = counts[field]
+            if attributions:
+                counter.update(str(a.get(field) or missing) for a in attributions)
+                continue
+            sources = record.get("sources")
+            if isinstance(sources, Mapping):
+                for source in sources.get("sources") or ():
+                    counter[str(source.get(field) or missing)] += int(source.get("attributions") or 0)
+        counts["verb_class"].update(str(a["verb_class"]) for a in attributions if a.get("verb_class"))
+        if isinstance(record.get("loaded"), Mapping):
+            self.any_loaded = True
+        self.words[outlet] += float(record.get("words") or 0)
+        counts["loaded"].update(
+            str(s.get("category") or "other") for s in loaded_spans_of(record) if not s.get("negated"))
+
+    def _counts(self, field: str) -> dict[str, Counter]:
+        return {outlet: self.counts[outlet][field] for outlet in sorted(self.counts)}
+
+    def speaker_shares(self, field: str = "speaker_type") -> pd.DataFrame:
+        return _share_table(self._counts(field))
+
+    def verb_class_shares(self) -> pd.DataFrame:
+        return _share_table(self._counts("verb_class"))
+
+    def loaded_category_rates(self) -> pd.DataFrame:
+        if not self.any_loaded:
+            return pd.DataFrame()
+        counts = self._counts("loaded")
+        total: Counter = Counter()
+        for counter in counts.values():
+            total.update(counter)
+        categories = [c for c, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))]
+        words = self.words
+        table = pd.DataFrame(
+            [[1000.0 * counts[o].get(c, 0) / words[o] if words[o] else np.nan for c in categories] for o in counts],
+            index=list(counts),
+            columns=categories,
+        )
+        table.index.name = "outlet"
+        return table
+
+
+def _breakdowns(results: Iterable[Mapping[str, Any]]) -> Breakdowns:
+    breakdowns = Breakdowns()
+    for record in results:
+        breakdowns.add(record)
+    return breakdowns
 
 
 def _share_table(counts: Mapping[str, Counter]) -> pd.DataFrame:
@@ -348,207 +696,18 @@ def speaker_shares(results: Iterable[Mapping[str, Any]], field: str = "speaker_t
     Read from the attribution analyzer's attributions; when it is absent but the sources
     analyzer is present, from the sources' attribution counts.
     """
-    missing = "Unknown" if field == "affiliation" else "unknown"
-    counts: dict[str, Counter] = {}
-    for outlet, records in _records_by_outlet(results).items():
-        counter: Counter = Counter()
-        for record in records:
-            attributions = attributions_of(record)
-            if attributions:
-                counter.update(str(a.get(field) or missing) for a in attributions)
-                continue
-            sources = record.get("sources")
-            if isinstance(sources, Mapping):
-                for source in sources.get("sources") or ():
-                    counter[str(source.get(field) or missing)] += int(source.get("attributions") or 0)
-        counts[outlet] = counter
-    return _share_table(counts)
+    return _breakdowns(results).speaker_shares(field)
 
 
 def verb_class_shares(results: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Outlets × reporting-verb classes: share of the outlet's attributions with a verb cue."""
-    counts: dict[str, Counter] = {}
-    for outlet, records in _records_by_outlet(results).items():
-        counter: Counter = Counter()
-        for record in records:
-            counter.update(str(a["verb_class"]) for a in attributions_of(record) if a.get("verb_class"))
-        counts[outlet] = counter
-    return _share_table(counts)
+    return _breakdowns(results).verb_class_shares()
 
 
 def loaded_category_rates(results: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Outlets × loaded-language categories: matches per 1,000 words, pooled over the outlet
     (total matches / total words), negated matches left out."""
-    counts: dict[str, Counter] = {}
-    words: dict[str, float] = {}
-    any_loaded = False
-    for outlet, records in _records_by_outlet(results).items():
-        counter: Counter = Counter()
-        words[outlet] = 0.0
-        for record in records:
-            if isinstance(record.get("loaded"), Mapping):
-                any_loaded = True
-            words[outlet] += float(record.get("words") or 0)
-            counter.update(str(s.get("category") or "other") for s in loaded_spans_of(record) if not s.get("negated"))
-        counts[outlet] = counter
-    if not any_loaded:
-        return pd.DataFrame()
-    total: Counter = Counter()
-    for counter in counts.values():
-        total.update(counter)
-    categories = [c for c, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))]
-    table = pd.DataFrame(
-        [[1000.0 * counts[o].get(c, 0) / words[o] if words[o] else np.nan for c in categories] for o in counts],
-        index=list(counts),
-        columns=categories,
-    )
-    table.index.name = "outlet"
-    return table
-
-
-# --------------------------------------------------------------------------- evidence
-
-
-def sentence_spans_for_range(record: Mapping[str, Any], start: int, end: int) -> list[dict[str, Any]]:
-    """Loaded spans inside [start, end), for highlighting an excerpt."""
-    return [dict(s) for s in loaded_spans_of(record) if s["start"] >= start and s["end"] <= end]
-
-
-def loaded_sentences(record: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-    """The article's sentences ranked as loaded, with the basis used:
-    classifier probability ("classifier"), else lexicon weight ("lexicon"), else VADER
-    intensity ("vader"), else none ("")."""
-    text = record.get("text")
-    if not isinstance(text, str):
-        return "", []
-    classified = record.get("loaded_sentences")
-    if isinstance(classified, Mapping):
-        classified = classified.get("sentences")
-    if isinstance(classified, list) and classified:
-        ranked = [
-            {"start": s["start"], "end": s["end"], "score": float(s.get("probability") or 0.0)}
-            for s in classified
-            if isinstance(s, Mapping) and "start" in s
-        ]
-        return "classifier", ranked
-    spans = loaded_spans_of(record)
-    if isinstance(record.get("loaded"), Mapping):
-        sentences = record["loaded"].get("sentences") or record.get("sentiment", {}).get("sentences") or []
-        ranked = []
-        for sentence in sentences:
-            inside = [s for s in spans if s["start"] >= sentence["start"] and s["end"] <= sentence["end"]]
-            weight = sum(float(s.get("weight") or 1.0) for s in inside if not s.get("negated"))
-            if weight > 0:
-                ranked.append({"start": sentence["start"], "end": sentence["end"], "score": weight})
-        return "lexicon", ranked
-    sentiment = record.get("sentiment")
-    if isinstance(sentiment, Mapping) and sentiment.get("sentences"):
-        ranked = [
-            {"start": s["start"], "end": s["end"], "score": abs(float(s.get("compound") or 0.0))}
-            for s in sentiment["sentences"]
-            if abs(float(s.get("compound") or 0.0)) > 0
-        ]
-        return "vader", ranked
-    return "", []
-
-
-def outlet_evidence(
-    results: Iterable[Mapping[str, Any]], *, top_sentences: int = 5, top_speakers: int = 8, top_verbs: int = 6
-) -> dict[str, dict[str, Any]]:
-    """Per outlet: its most loaded sentences (with the spans inside them), its most quoted
-    speakers (with types), and distancing reporting verbs in context."""
-    evidence: dict[str, dict[str, Any]] = {}
-    for outlet, records in _records_by_outlet(results).items():
-        sentences: list[dict[str, Any]] = []
-        bases: set[str] = set()
-        speakers: dict[str, dict[str, Any]] = {}
-        verbs: list[dict[str, Any]] = []
-        has_attribution = has_sources = False
-        for record in records:
-            text = record.get("text") if isinstance(record.get("text"), str) else None
-            basis, ranked = loaded_sentences(record)
-            if basis:
-                bases.add(basis)
-            for item in ranked:
-                if text is None:
-                    continue
-                sentences.append(
-                    {
-                        "article": str(record.get("id")),
-                        "title": str((record.get("metadata") or {}).get("title") or ""),
-                        "start": item["start"],
-                        "end": item["end"],
-                        "score": item["score"],
-                        "basis": basis,
-                        "text": text[item["start"] : item["end"]],
-                        "spans": sentence_spans_for_range(record, item["start"], item["end"]),
-                    }
-                )
-            has_attribution |= isinstance(record.get("attribution"), Mapping)
-            has_sources |= isinstance(record.get("sources"), Mapping)
-            _collect_speakers(record, speakers)
-            for a in attributions_of(record):
-                if a.get("verb_class") == "distancing" and text is not None and a.get("cue_start") is not None:
-                    verbs.append(_verb_context(record, text, a))
-        sentences.sort(key=lambda s: (-s["score"], s["article"], s["start"]))
-        ranked_speakers = sorted(speakers.values(), key=lambda s: (-s["attributions"], s["name"].lower()))
-        verbs.sort(key=lambda v: (v["article"], v["cue_start"]))
-        evidence[outlet] = {
-            "sentences": sentences[:top_sentences],
-            "sentence_basis": sorted(bases),
-            "speakers": ranked_speakers[:top_speakers],
-            "speakers_available": has_attribution or has_sources,
-            "distancing": verbs[:top_verbs],
-            "distancing_total": len(verbs),
-            "verbs_available": has_attribution,
-        }
-    return evidence
-
-
-def _collect_speakers(record: Mapping[str, Any], speakers: dict[str, dict[str, Any]]) -> None:
-    sources = record.get("sources")
-    if isinstance(sources, Mapping) and sources.get("sources"):
-        pairs = [
-            (str(s.get("name") or ""), s.get("speaker_type"), s.get("affiliation"), int(s.get("attributions") or 0))
-            for s in sources["sources"]
-        ]
-    else:
-        counter: Counter = Counter()
-        kinds: dict[str, tuple[Any, Any]] = {}
-        for a in attributions_of(record):
-            name = str(a.get("speaker") or "").strip()
-            if name:
-                counter[name] += 1
-                kinds.setdefault(name, (a.get("speaker_type"), a.get("affiliation")))
-        pairs = [(name, *kinds[name], count) for name, count in counter.items()]
-    for name, speaker_type, affiliation, count in pairs:
-        if not name:
-            continue
-        entry = speakers.setdefault(
-            name.lower(),
-            {"name": name, "speaker_type": speaker_type or "unknown", "affiliation": affiliation or "", "attributions": 0,
-             "articles": 0},
-        )
-        entry["attributions"] += count
-        entry["articles"] += 1
-
-
-def _verb_context(record: Mapping[str, Any], text: str, a: Mapping[str, Any], width: int = 160) -> dict[str, Any]:
-    points = [a.get(k) for k in ("speaker_start", "cue_start", "content_start") if a.get(k) is not None]
-    ends = [a.get(k) for k in ("speaker_end", "cue_end", "content_end") if a.get(k) is not None]
-    start, end = min(points), max(ends)
-    if end - start > 2 * width:  # a long quotation: keep the cue and its surroundings
-        start, end = max(start, int(a["cue_start"]) - width), min(end, int(a["cue_end"]) + width)
-    return {
-        "article": str(record.get("id")),
-        "start": start,
-        "end": end,
-        "text": text[start:end],
-        "cue": text[a["cue_start"] : a["cue_end"]],
-        "cue_start": int(a["cue_start"]),
-        "cue_end": int(a["cue_end"]),
-        "speaker": a.get("speaker") or "",
-    }
+    return _breakdowns(results).loaded_category_rates()
 
 
 # --------------------------------------------------------------------------- frames
@@ -570,8 +729,9 @@ class FrameTable(NamedTuple):
         return self.means.empty
 
 
-def frame_table(outlets: pd.DataFrame, articles: pd.DataFrame, scheme: str) -> FrameTable:
-    """The frames of ``scheme`` from the outlet table (same means and intervals as outlets.csv)."""
+def frame_table(outlets: pd.DataFrame, articles: pd.DataFrame | FigureTable, scheme: str) -> FrameTable:
+    """The frames of ``scheme`` from the outlet table (same means and intervals as outlets.csv);
+    ``articles`` (the article table, or the ``FigureTable``) gives the articles with cues."""
     frames = frames_in(outlet_figures(outlets), scheme)
     if not frames or outlets.empty:
         empty = pd.DataFrame()
@@ -585,7 +745,10 @@ def frame_table(outlets: pd.DataFrame, articles: pd.DataFrame, scheme: str) -> F
 
     means = part("")
     order = sorted(frames, key=lambda f: (-np.nan_to_num(means[f].mean(skipna=True)), frames.index(f)))
-    with_cues = articles.assign(_cued=articles[columns].notna().any(axis=1)).groupby("outlet")["_cued"].sum()
+    if isinstance(articles, FigureTable):
+        with_cues = pd.Series(articles.cued[scheme], dtype=float)
+    else:
+        with_cues = articles.assign(_cued=articles[columns].notna().any(axis=1)).groupby("outlet")["_cued"].sum()
     n = with_cues.reindex(outlets.index).fillna(0).astype(int)
     return FrameTable(scheme, means[order], part("__low")[order], part("__high")[order], n)
 
@@ -599,52 +762,3 @@ def dominant_frame(row: pd.Series) -> str | None:
 def frames_of(record: Mapping[str, Any]) -> Mapping[str, Any]:
     frames = record.get("frames")
     return frames if isinstance(frames, Mapping) else {}
-
-
-def frame_evidence(
-    results: Iterable[Mapping[str, Any]], table: FrameTable, *, top_sentences: int = 3
-) -> dict[str, dict[str, Any]]:
-    """Per outlet: its dominant frame (largest mean share in ``table``) and the ``top_sentences``
-    sentences of its articles with the most cue weight for that frame, each with the cue spans
-    of the scheme inside it (so a reader sees which words evoke which frame)."""
-    scheme = table.scheme
-    out: dict[str, dict[str, Any]] = {}
-    for outlet, records in _records_by_outlet(results).items():
-        if table.empty or outlet not in table.means.index:
-            continue
-        dominant = dominant_frame(table.means.loc[outlet])
-        sentences: list[dict[str, Any]] = []
-        agreeing = 0
-        for record in records:
-            frames, text = frames_of(record), record.get("text")
-            figures = frames.get(scheme) if isinstance(frames.get(scheme), Mapping) else {}
-            agreeing += int(dominant is not None and figures.get("dominant") == dominant)
-            if dominant is None or not isinstance(text, str):
-                continue
-            candidates = [
-                (float((s.get(scheme) or {}).get(dominant) or 0.0), s) for s in frames.get("sentences") or ()
-                if isinstance(s, Mapping)
-            ]
-            if not frames.get("sentences") and figures.get("dominant") == dominant:  # older records
-                candidates = [(float(e.get("weight") or 0.0), e) for e in figures.get("evidence") or ()]
-            spans = [s for s in frames.get("spans") or () if isinstance(s, Mapping) and s.get("scheme") == scheme]
-            for weight, sentence in candidates:
-                if weight <= 0:
-                    continue
-                start, end = int(sentence["start"]), int(sentence["end"])
-                sentences.append({
-                    "article": str(record.get("id")),
-                    "title": str((record.get("metadata") or {}).get("title") or ""),
-                    "start": start, "end": end, "text": text[start:end], "weight": weight,
-                    "voice": sentence.get("voice") or "",
-                    "spans": [dict(s) for s in spans if s["start"] >= start and s["end"] <= end],
-                })
-        sentences.sort(key=lambda s: (-s["weight"], s["article"], s["start"]))
-        out[outlet] = {
-            "dominant": dominant,
-            "share": float(table.means.loc[outlet, dominant]) if dominant else float("nan"),
-            "articles_with_cues": int(table.n.get(outlet, 0)),
-            "articles_dominant": agreeing,
-            "sentences": sentences[:top_sentences],
-        }
-    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from dataclasses import dataclass
 
 import matplotlib
@@ -32,11 +33,77 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-PALETTE = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295",
+# Colours for categories outside the fixed maps below (chosen from a hash of the name).
+SPARE = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
+    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5",
 ]
 REST_COLOUR = "#d9d9d9"
+UNKNOWN_COLOUR = "#bab0ac"
+
+# One colour per category, the same in every report (not by rank in one report's data). Keys are
+# the values the analyzers write; each chart's vocabulary has its own map, so a chart never shows
+# one colour twice for categories listed here.
+COLOURS: dict[str, dict[str, str]] = {
+    "speaker_types": {  # framing.analyzers.sources.SPEAKER_TYPES
+        "head_of_state": "#4e79a7", "official": "#76b7b2", "state_media": "#e15759", "media": "#f28e2b",
+        "expert": "#59a14f", "politician": "#edc948", "ngo": "#b07aa1", "citizen": "#ff9da7",
+        "anonymous": "#9c755f", "unknown": UNKNOWN_COLOUR,
+    },
+    "affiliations": {  # the most frequent labels of lexicons/affiliations.tsv
+        "Russia": "#e15759", "China": "#f28e2b", "United States": "#4e79a7", "European Union": "#76b7b2",
+        "Ukraine": "#edc948", "United Kingdom": "#59a14f", "NATO": "#86bcb6", "West": "#9c755f",
+        "International": "#b07aa1", "Belarus": "#ff9da7", "Kazakhstan": "#d37295", "India": "#8cd17d",
+        "Unknown": UNKNOWN_COLOUR, "unknown": UNKNOWN_COLOUR,
+    },
+    "verb_classes": {  # framing.analyzers.attribution.VERB_CLASSES
+        "neutral": "#4e79a7", "emphatic": "#f28e2b", "endorsing": "#59a14f", "distancing": "#e15759",
+        "pejorative": "#7a0000",
+    },
+    "loaded": {  # lexicons/loaded.tsv categories (the hues of the report's highlights)
+        "pejorative": "#e15759", "emotive": "#f28e2b", "hyperbole": "#d37295", "booster": "#edc948",
+        "intensifier": "#b6992d", "hedge": "#4e79a7", "doubt": "#a0cbe8", "scare_quote": "#b07aa1",
+        "other": UNKNOWN_COLOUR,
+    },
+    "frames_pfc": {  # framing.framelex.PFC_FRAMES
+        "economic": "#1f77b4", "capacity_resources": "#aec7e8", "morality": "#ff7f0e",
+        "fairness_equality": "#ffbb78", "legality": "#2ca02c", "policy": "#98df8a", "crime_punishment": "#d62728",
+        "security_defense": "#ff9896", "health_safety": "#9467bd", "quality_of_life": "#c5b0d5",
+        "cultural_identity": "#8c564b", "public_opinion": "#c49c94", "political": "#e377c2",
+        "external_regulation": "#17becf", "other": "#7f7f7f",
+    },
+    "frames_generic": {  # framing.framelex.GENERIC_FRAMES
+        "conflict": "#d62728", "human_interest": "#ff7f0e", "responsibility": "#1f77b4",
+        "economic_consequences": "#2ca02c", "morality": "#9467bd",
+    },
+}
+
+
+def category_label(value: object) -> str:
+    """How a category is written in charts and tables: lower case words for the analyzers'
+    slugs ("head_of_state" -> "head of state", "Unknown" -> "unknown"); names as they are."""
+    text = str(value)
+    if text == "Unknown":
+        return "unknown"
+    return text.replace("_", " ") if text == text.lower() else text
+
+
+def category_colours(categories: list[str], vocabulary: str) -> list[str]:
+    """A colour per category: from the vocabulary's fixed map, else from a hash of the name
+    (the next free spare colour when that one is taken in this chart)."""
+    fixed = COLOURS.get(vocabulary, {})
+    taken = {fixed[c] for c in categories if c in fixed}
+    colours = []
+    for category in categories:
+        if category in fixed:
+            colours.append(fixed[category])
+            continue
+        start = zlib.crc32(str(category).encode("utf-8", "surrogatepass")) % len(SPARE)
+        free = [SPARE[(start + k) % len(SPARE)] for k in range(len(SPARE))]
+        colour = next((c for c in free if c not in taken), free[0])
+        taken.add(colour)
+        colours.append(colour)
+    return colours
 
 
 @dataclass(frozen=True)
@@ -111,9 +178,12 @@ def heatmap(outlets: pd.DataFrame, z: pd.DataFrame, labels: dict[str, str], *, t
 def stacked_shares(
     shares: pd.DataFrame, counts: pd.Series, *, name: str, title: str, xlabel: str, caption: str,
     top: int = TOP_OUTLETS, max_categories: int = 10, rest_label: str = "other", labels: dict[str, str] | None = None,
+    vocabulary: str = "",
 ) -> Chart | None:
     """Horizontal 100% stacked bars: one bar per outlet, one segment per category. Beyond
-    ``max_categories``, the rarest categories are drawn as one grey ``rest_label`` segment."""
+    ``max_categories``, the rarest categories are drawn as one grey ``rest_label`` segment.
+    Colours come from ``COLOURS[vocabulary]`` (``category_colours``); labels default to
+    ``category_label``."""
     if shares is None or shares.empty:
         return None
     shown, note = _top(shares, counts, top)
@@ -123,9 +193,9 @@ def stacked_shares(
         rest = shown.drop(columns=keep)
         label = f"{rest_label} ({rest.shape[1]})" if rest_label != "other" else rest_label
         shown = pd.concat([shown[keep], rest.sum(axis=1).rename(label)], axis=1)
-        colours = [PALETTE[k % len(PALETTE)] for k in range(max_categories - 1)] + [REST_COLOUR]
+        colours = category_colours([str(c) for c in keep], vocabulary) + [REST_COLOUR]
     else:
-        colours = [PALETTE[k % len(PALETTE)] for k in range(shown.shape[1])]
+        colours = category_colours([str(c) for c in shown.columns], vocabulary)
     labels = labels or {}
     rows = len(shown)
     with matplotlib.rc_context(RC):
@@ -135,7 +205,8 @@ def stacked_shares(
         positions = np.arange(rows)
         for k, category in enumerate(shown.columns):
             values = shown[category].to_numpy(dtype=float)
-            ax.barh(positions, values, left=left, color=colours[k], label=labels.get(category, str(category)), height=0.7)
+            ax.barh(positions, values, left=left, color=colours[k], label=labels.get(category, category_label(category)),
+                    height=0.7)
             left += values
         ax.set_yticks(positions, [f"{_short(str(o))} (n={int(counts.get(o, 0))})" for o in shown.index])
         ax.invert_yaxis()
@@ -148,9 +219,11 @@ def stacked_shares(
 
 
 def grouped_rates(
-    rates: pd.DataFrame, counts: pd.Series, *, name: str, title: str, xlabel: str, caption: str, top: int = TOP_OUTLETS
+    rates: pd.DataFrame, counts: pd.Series, *, name: str, title: str, xlabel: str, caption: str, top: int = TOP_OUTLETS,
+    vocabulary: str = "",
 ) -> Chart | None:
-    """Small multiples: one horizontal bar panel per category, outlets on the y axis."""
+    """Small multiples: one horizontal bar panel per category, outlets on the y axis; each
+    category in its fixed colour (``category_colours``)."""
     if rates is None or rates.empty:
         return None
     shown, note = _top(rates, counts, top)
@@ -161,9 +234,10 @@ def grouped_rates(
         axes = fig.subplots(1, len(categories), sharey=True, squeeze=False)
         positions = np.arange(rows)
         top_value = float(np.nanmax(shown[categories].to_numpy(dtype=float))) if rows else 1.0
-        for k, (ax, category) in enumerate(zip(axes[0], categories, strict=True)):
-            ax.barh(positions, shown[category].fillna(0.0), color=PALETTE[k % len(PALETTE)], height=0.7)
-            ax.set_title(str(category), fontsize=8.5)
+        colours = category_colours([str(c) for c in categories], vocabulary)
+        for ax, category, colour in zip(axes[0], categories, colours, strict=True):
+            ax.barh(positions, shown[category].fillna(0.0), color=colour, height=0.7)
+            ax.set_title(category_label(category), fontsize=8.5)
             ax.set_xlim(0, (top_value or 1.0) * 1.1)
             ax.tick_params(axis="x", labelsize=7)
         axes[0][0].set_yticks(positions, [f"{_short(str(o), 26)} (n={int(counts.get(o, 0))})" for o in shown.index])

@@ -24,8 +24,6 @@ about different events, and two reports of one event written in different words 
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from framing.report.aggregate import frames_of, outlet_of
+from framing.stories import body_text, full_date  # noqa: F401 (part of this module's interface)
 
 SIMILARITY_THRESHOLD = 0.30
 MAX_DAYS = 7
@@ -80,33 +79,6 @@ class EventPairs:
     excluded_by_date: int = 0  # cross-outlet pairs above the threshold but dated too far apart
     closest: float | None = None  # highest cross-outlet similarity (whether paired or not)
     closest_ids: tuple[str, ...] = ()  # the two articles of ``closest``
-
-
-def body_text(record: Mapping[str, Any]) -> str | None:
-    """The article's text with the removed chrome cut out (None when the text is absent)."""
-    text = record.get("text")
-    if not isinstance(text, str):
-        return None
-    removed = sorted(
-        (int(r["start"]), int(r["end"])) for r in (record.get("cleaning") or {}).get("removed") or ()
-        if isinstance(r, Mapping) and "start" in r and "end" in r
-    )
-    pieces, position = [], 0
-    for start, end in removed:
-        pieces.append(text[position:max(position, start)])
-        position = max(position, end)
-    pieces.append(text[position:])
-    return " ".join(pieces)
-
-
-def full_date(value: Any) -> dt.date | None:
-    match = re.match(r"(\d{4}-\d{2}-\d{2})(?:$|[T ])", str(value or "").strip())
-    if not match:
-        return None
-    try:
-        return dt.date.fromisoformat(match.group(1))
-    except ValueError:
-        return None
 
 
 def similarity_matrix(texts: Sequence[str]) -> np.ndarray:

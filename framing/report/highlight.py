@@ -7,6 +7,7 @@ texts gives back the text exactly.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,9 +55,22 @@ def segments(text: str, marks: Iterable[Mark], start: int = 0, end: int | None =
         if s < e:
             clipped.append((s, e, mark))
     cuts = sorted({start, end, *(s for s, _, _ in clipped), *(e for _, e, _ in clipped)})
+    # Sweep from left to right: every boundary is a cut, so a mark covers the piece [left, right)
+    # exactly when it starts at or before ``left`` and ends after it. Linear in cuts and marks
+    # (plus sorting the few marks active at once), not cuts x marks.
+    by_start = sorted(range(len(clipped)), key=lambda i: clipped[i][0])
+    active: set[int] = set()
+    ending: list[tuple[int, int]] = []
     pieces = []
+    k = 0
     for left, right in zip(cuts, cuts[1:], strict=False):
-        covering = tuple(m for s, e, m in clipped if s <= left and e >= right)
+        while k < len(by_start) and clipped[by_start[k]][0] <= left:
+            active.add(by_start[k])
+            heapq.heappush(ending, (clipped[by_start[k]][1], by_start[k]))
+            k += 1
+        while ending and ending[0][0] <= left:
+            active.discard(heapq.heappop(ending)[1])
+        covering = tuple(clipped[i][2] for i in sorted(active))
         pieces.append(Segment(left, right, text[left:right], covering))
     return pieces
 
@@ -118,22 +132,32 @@ def scare_quote_marks(record: Mapping[str, Any]) -> list[Mark]:
     ]
 
 
-def evidence_marks(record: Mapping[str, Any]) -> list[Mark]:
+def classifier_evidence(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The sentence classifier's evidence: in each sentence it scored, the words that raise the
-    sentence's probability most (``loaded_sentences`` evidence spans), underlined."""
+    sentence's probability most (``loaded_sentences`` evidence spans), as
+    ``{start, end, score, probability}``."""
     classified = record.get("loaded_sentences")
     sentences = classified.get("sentences") if isinstance(classified, Mapping) else None
-    marks = []
+    found = []
     for sentence in sentences or ():
         if not isinstance(sentence, Mapping):
             continue
         probability = float(sentence.get("probability") or 0.0)
         for e in sentence.get("evidence") or ():
             if isinstance(e, Mapping) and "start" in e and "end" in e:
-                marks.append(Mark(int(e["start"]), int(e["end"]), "clf-evidence",
-                                  f"classifier: raises the sentence's log-odds by {float(e.get('score') or 0.0):+.2f} "
-                                  f"(sentence probability {probability:.2f})"))
-    return marks
+                found.append({"start": int(e["start"]), "end": int(e["end"]),
+                              "score": float(e.get("score") or 0.0), "probability": probability})
+    return found
+
+
+def evidence_marks(evidence: Iterable[Mapping[str, Any]]) -> list[Mark]:
+    """Underlines for the classifier's evidence words (:func:`classifier_evidence`)."""
+    return [
+        Mark(int(e["start"]), int(e["end"]), "clf-evidence",
+             f"classifier: raises the sentence's log-odds by {float(e['score']):+.2f} "
+             f"(sentence probability {float(e['probability']):.2f})")
+        for e in evidence
+    ]
 
 
 def attribution_marks(record: Mapping[str, Any]) -> list[Mark]:
@@ -178,7 +202,7 @@ def article_marks(record: Mapping[str, Any]) -> list[Mark]:
             if q.get("level", 0) == 0
         ]
     marks += loaded_marks(loaded_spans_of(record))
-    marks += evidence_marks(record)
+    marks += evidence_marks(classifier_evidence(record))
     marks += scare_quote_marks(record)
     marks += attribution_marks(record)
     return marks

@@ -1,5 +1,7 @@
 """Frame cues: the two frame lexicons compiled into one :class:`~framing.lexmatch.LexiconMatcher`.
 
+The frame slugs of both schemes live here too (``FRAMES``), for every part of the package.
+
 The frame tables (``framing/lexicons/frames_pfc.tsv``, ``frames_generic.tsv``) have the columns
 ``term, frame, weight, match, note``; one term may cue several frames, one row each (e.g.
 "sanctions": economic 0.5 and external_regulation 0.6), in either scheme. ``LexiconMatcher``

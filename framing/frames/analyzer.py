@@ -7,7 +7,7 @@ Valkenburg 2000 (``generic``). A cue evokes a frame; it does not prove the artic
 Cues
 ----
 Each sentence's tokens go through one compiled matcher holding both frame lexicons
-(:mod:`framing.framelex`; shipped ``frames_pfc.tsv`` / ``frames_generic.tsv`` plus user tables
+(:mod:`framing.frames.lexicon`; shipped ``frames_pfc.tsv`` / ``frames_generic.tsv`` plus user tables
 of the same name). A match yields one span per frame its term is listed under:
 ``{start, end, text, term, frame, scheme, weight, voice}``, ``voice`` being ``quoted`` when the
 cue lies inside a level-0 quotation (``doc.quote_at``), else ``author``.
@@ -25,12 +25,22 @@ Article figures, per scheme
 
 Model figures
 -------------
-When a frames model is available (the shipped ``framing/models/frames_default.joblib``, or one
-given to ``Resources(frames_model=...)``), every sentence is scored in one batched
-``predict_proba`` call, and ``model`` holds the per-frame mean probability over sentences
-(``shares``, which need not sum to 1), the share of sentences with probability >= 0.5, and the
-frame with the highest mean. Lexicon-based and model-based figures are kept apart
-(``pfc``/``generic`` vs ``model``) and named apart in ``figures()``.
+Two models may score an article, each on the texts it was trained on (its ``level``):
+
+- the **sentence model** (the shipped ``framing/models/frames_default.joblib``, or a sentence
+  model given to ``Resources(frames_model=...)``) scores every sentence in one batched
+  ``predict_proba`` call; ``model`` holds the per-frame mean probability over sentences
+  (``shares``, which need not sum to 1), the share of sentences at or above the frame's
+  threshold, and the frame with the highest mean;
+- an **article model** (one trained with ``--level article`` and given to
+  ``Resources(frames_model=...)``; none is shipped) scores the whole article once: its title on
+  the first line when the document has one the text does not begin with, then the text.
+  ``article_model`` holds its probability per frame, its thresholds, the frames it predicts and
+  the most probable one. These are the article's model figures when present: article labels come
+  from a model trained on whole articles, not from sentence probabilities averaged.
+
+Lexicon-based and model-based figures are kept apart (``pfc``/``generic`` vs ``model`` and
+``article_model``) and named apart in ``figures()`` (``frames_model_*``, ``frames_article_*``).
 """
 
 from __future__ import annotations
@@ -43,10 +53,9 @@ import numpy as np
 
 from framing.analyzers import Analyzer, register
 from framing.document import Document
-from framing.framelex import FRAMES, SCHEMES, FrameCue, FrameLexicon, frame_lexicon
+from framing.frames.lexicon import FRAMES, SCHEMES, FrameCue, FrameLexicon, frame_lexicon
 
 EVIDENCE_SENTENCES = 3
-MODEL_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +103,26 @@ class SchemeFrames:
 
 @dataclass(frozen=True)
 class ModelFrames:
-    """Model-based frame figures (mean predicted probability per frame over sentences)."""
+    """The sentence model's figures (mean predicted probability per frame over sentences)."""
 
     model: str
-    threshold: float
+    thresholds: Mapping[str, float]  # the model's, per frame
     frames: tuple[str, ...]
     shares: Mapping[str, float]  # mean probability per frame
-    sentence_shares: Mapping[str, float]  # share of sentences with probability >= threshold
+    sentence_shares: Mapping[str, float]  # share of sentences with probability >= the frame's threshold
     dominant: str | None
+
+
+@dataclass(frozen=True)
+class ArticleModelFrames:
+    """The article model's figures: one probability per frame for the whole article."""
+
+    model: str
+    thresholds: Mapping[str, float]
+    frames: tuple[str, ...]
+    probabilities: Mapping[str, float]
+    predicted: tuple[str, ...]  # frames at or above their thresholds (at least the model's min_frames)
+    dominant: str | None  # the most probable frame
 
 
 @dataclass(frozen=True)
@@ -112,6 +133,7 @@ class FramesResult:
     pfc: SchemeFrames
     generic: SchemeFrames
     model: ModelFrames | None = None
+    article_model: ArticleModelFrames | None = None
 
     def figures(self) -> dict[str, float | int | str]:
         row: dict[str, float | int | str] = {}
@@ -124,6 +146,12 @@ class FramesResult:
             for frame in self.model.frames:
                 row[f"frames_model_{frame}_mean_probability"] = self.model.shares[frame]
             row["frames_model_dominant"] = self.model.dominant or ""
+        if self.article_model is not None:
+            article = self.article_model
+            for frame in article.frames:
+                row[f"frames_article_{frame}_probability"] = article.probabilities[frame]
+            row["frames_article_frames"] = ";".join(article.predicted)
+            row["frames_article_dominant"] = article.dominant or ""
         return row
 
 
@@ -186,13 +214,40 @@ def _model_figures(
         # probability column was (numpy's pairwise sum over the same values in the same order).
         by_frame = np.ascontiguousarray(probabilities.T)
         shares = dict(zip(frames, by_frame.mean(axis=1).tolist(), strict=True))
-        above = (by_frame >= MODEL_THRESHOLD).sum(axis=1) / n  # whole counts: exact in any order
+        thresholds = np.asarray(model.thresholds)[:, None]
+        above = (by_frame >= thresholds).sum(axis=1) / n  # whole counts: exact in any order
         sentence_shares = dict(zip(frames, above.tolist(), strict=True))
     per_sentence = [dict(zip(frames, row, strict=True)) for row in probabilities.tolist()]
     figures = ModelFrames(
-        model.describe(), MODEL_THRESHOLD, frames, shares, sentence_shares, _dominant(frames, shares, sentence_shares)
+        model.describe(), dict(zip(frames, model.thresholds, strict=True)), frames, shares, sentence_shares,
+        _dominant(frames, shares, sentence_shares),
     )
     return figures, per_sentence
+
+
+def article_text(doc: Document) -> str:
+    """What an article model reads: the title on the first line when the document has one that
+    its text does not begin with, then the text (as ``read_multilabel(title_column=...)``
+    builds its training texts)."""
+    title = " ".join(str(doc.metadata.get("title") or "").split())
+    if not title or doc.text.lstrip().startswith(title):
+        return doc.text
+    return f"{title}\n\n{doc.text}"
+
+
+def _article_figures(model: Any, doc: Document) -> ArticleModelFrames:
+    frames = tuple(model.frames)
+    probabilities = model.predict_proba([article_text(doc)])
+    predicted = model.decide(probabilities)[0]
+    row = probabilities[0].tolist()
+    return ArticleModelFrames(
+        model.describe(),
+        dict(zip(frames, model.thresholds, strict=True)),
+        frames,
+        dict(zip(frames, row, strict=True)),
+        tuple(f for f, yes in zip(frames, predicted.tolist(), strict=True) if yes),
+        frames[int(np.argmax(row))] if frames else None,
+    )
 
 
 def _reusable_cues(resources: Any, model: Any, lexicon: FrameLexicon, cues: list[list[FrameCue]]) -> Any:
@@ -237,6 +292,8 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
     if model is not None:
         texts = [text[s.start : s.end] for s in doc.sentences]
         model_figures, probabilities = _model_figures(model, texts, _reusable_cues(resources, model, lexicon, cues))
+    article_model = resources.frames_model("article")
+    article_figures = _article_figures(article_model, doc) if article_model is not None else None
 
     masses = {scheme: [_cue_mass(found, scheme) for found in cues] for scheme in SCHEMES}
     sentences = tuple(
@@ -252,13 +309,14 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
         pfc=_scheme_figures("pfc", doc, masses["pfc"], voices),
         generic=_scheme_figures("generic", doc, masses["generic"], voices),
         model=model_figures,
+        article_model=article_figures,
     )
 
 
 ANALYZER = register(
     Analyzer(
         name="frames",
-        version="1",
+        version="2",
         analyze=analyze,
         description="frame cues (Policy Frames Codebook and generic news frames), frame shares, dominant frame",
     )

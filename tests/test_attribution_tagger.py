@@ -1,0 +1,218 @@
+"""The attribution package beyond the rules: the CRF tagger and its model file, speaker
+resolution, transcript labels, statements with quotations inside them, scare quotes.
+
+Every text here was written for these tests; the expected speakers and spans are read off the
+text by hand.
+"""
+
+from __future__ import annotations
+
+import re
+
+import joblib
+import pytest
+
+from framing.attribution import extract
+from framing.attribution.combine import analyze
+from framing.attribution.features import build_view, paragraph_context, sequence_features, token_features
+from framing.attribution.lexicon import Who, first_names, gazetteer
+from framing.attribution.rules import RuleExtractor, finish
+from framing.attribution.speakers import SourceResolver
+from framing.attribution.tagger import (
+    FORMAT,
+    AttributionTagger,
+    chunks,
+    decode,
+    gold_labels,
+    load_tagger,
+    save_model,
+    shipped_tagger,
+    train,
+)
+from framing.document import Document
+from framing.models.modelfile import ModelFormatError
+from framing.pipeline import Resources
+
+RESOURCES = Resources()
+
+
+def _rule_pass(text: str):
+    doc = Document.from_text(text, id="t")
+    gaz = gazetteer(RESOURCES)
+    ex = RuleExtractor(doc, gaz)
+    rules = finish(doc, ex.run(), gaz)
+    view = build_view(doc, [ex._sentence(si) for si in range(len(doc.sentences))], gaz, rules)
+    return doc, ex, rules, view
+
+
+def _resolve(text: str, phrase: str, nth: int = 0) -> Who:
+    """Resolve the nth whole-word occurrence of ``phrase`` as a source, as the combiner does."""
+    _doc, ex, rules, view = _rule_pass(text)
+    resolver = SourceResolver(ex, view)
+    for a in rules:
+        if a.speaker and a.speaker_start is not None:
+            resolver.add(a.speaker_start, Who(a.speaker, a.speaker_type, a.affiliation, "person"), (a.speaker_start, a.speaker_end))
+    start = [m.start() for m in re.finditer(rf"\b{re.escape(phrase)}\b", text)][nth]
+    return resolver.resolve(start, start + len(phrase))
+
+
+# -- speakers -----------------------------------------------------------------------------------
+
+
+def test_pronouns_resolve_to_the_nearest_named_person_of_their_gender():
+    text = ("Senator Maria Lopez opened the hearing. John Smith, the committee chairman, followed her. "
+            "She said the budget was balanced, and he disagreed.")
+    assert _resolve(text, "She").name == "Maria Lopez"
+    assert _resolve(text, "he").name == "John Smith"
+
+
+def test_a_role_resolves_to_the_nearest_earlier_speaker_of_its_gender():
+    text = ('"We are ready," Tom Brown said on Monday. Jane Doe, a spokeswoman for the ministry, spoke next. '
+            'The spokeswoman added that a deal was close.')
+    assert _resolve(text, "The spokeswoman").name == "Jane Doe"
+
+
+def test_a_pronoun_with_no_earlier_person_stays_unknown():
+    who = _resolve("He said the plant would close next year.", "He")
+    assert who.name is None and who.type == "unknown"
+
+
+def test_an_organisation_stays_an_organisation():
+    who = _resolve("The Kremlin said the talks would continue. It added that nothing was agreed.", "The Kremlin")
+    assert who.kind == "org"
+
+
+def test_a_relative_pronoun_refers_to_the_name_before_it_not_to_an_acronym():
+    who = _resolve("The plan was backed by Michael Reyes, who said it would pass easily.", "who")
+    assert who.name == "Michael Reyes"
+
+
+def test_a_day_of_the_week_is_not_part_of_a_speaker():
+    text = "Michael Reyes on Monday said the plan would pass."
+    assert _resolve(text, "Michael Reyes on Monday").name == "Michael Reyes"
+
+
+def test_first_names_carry_a_gender_and_ambiguous_names_are_left_out():
+    names = first_names()
+    assert names["maria"] == "female" and names["john"] == "male"
+    assert "jordan" in names or "taylor" not in names  # a name on both lists needs a 4:1 ratio
+
+
+# -- rules: transcripts, statements, scare quotes ------------------------------------------------
+
+
+def test_transcript_labels_are_direct_attributions_and_turns_continue():
+    text = ("President of Russia Vladimir Putin: Good afternoon, colleagues. We have a lot to discuss today.\n\n"
+            "Let us begin with the budget, which is our main item.\n\n"
+            "Prime Minister Mikhail Mishustin: Thank you, Mr President. The budget is ready.")
+    found = extract(Document.from_text(text, id="t"), RESOURCES, mode="rules")
+    direct = [a for a in found if a.kind == "direct"]
+    assert [a.speaker for a in direct] == ["Vladimir Putin", "Mikhail Mishustin"]
+    assert text[direct[0].content_start : direct[0].content_end].startswith("Good afternoon")
+    (turn,) = [a for a in found if a.kind == "floating"]
+    assert turn.speaker == "Vladimir Putin" and text[turn.content_start:].startswith("Let us begin")
+
+
+def test_a_colon_after_an_ordinary_phrase_is_no_speaker_label():
+    text = "The reasons are simple: the plant is old and the market is small."
+    found = extract(Document.from_text(text, id="t"), RESOURCES, mode="rules")
+    assert not [a for a in found if a.cue == ":"]
+
+
+def test_a_quoted_phrase_inside_reported_speech_is_one_statement():
+    text = 'Lavrov said the talks were "very constructive" and would continue next month in Geneva.'
+    result = analyze(Document.from_text(text, id="t"), RESOURCES)
+    statements = [a for a in result.attributions if not a.inside]
+    assert len(statements) == 1 and statements[0].speaker == "Sergey Lavrov"
+    assert result.figures()["attribution_count"] == 1
+    inner = [a for a in result.attributions if a.inside]
+    assert all(text[a.content_start : a.content_end] == "very constructive" for a in inner)
+
+
+def test_scare_quotes_without_a_speech_verb_are_no_attribution():
+    text = 'The so-called "reforms" of the pension system failed again this year.'
+    assert extract(Document.from_text(text, id="t"), RESOURCES) == []
+
+
+# -- the tagger's labels and decoding -----------------------------------------------------------
+
+
+TAGGER_TEXT = '"The economy is strong," the mayor said. "Jobs are coming back."\n\nShe thanked the council.'
+
+
+def test_gold_labels_resume_a_content_after_its_source_and_cue():
+    _doc, _ex, _rules, view = _rule_pass(TAGGER_TEXT)
+    mayor = TAGGER_TEXT.index("the mayor")
+    said = TAGGER_TEXT.index("said")
+    first = (0, TAGGER_TEXT.index(",") + 2)
+    second = (TAGGER_TEXT.index('"Jobs'), TAGGER_TEXT.index("back.") + 6)
+    gold = [{"source": [[mayor, mayor + 9]], "cue": [[said, said + 4]], "content": [list(first), list(second)]}]
+    labels = gold_labels(view, gold)
+    words = view.words(0, len(view.lows))
+    assert labels[words.index("mayor")] == "I-SRC" and labels[words.index("said")] == "B-CUE"
+    assert labels[words.index("Jobs") - 1] == "I-CON"  # the resumed fragment continues the content
+    (found,) = decode(view, labels)
+    assert (found.content[0], found.content[1]) == (0, second[1])
+    assert found.source == (mayor, mayor + 9) and found.cue == (said, said + 4)
+
+
+def test_chunks_split_on_b_tags_and_mark_resumed_ones():
+    found = chunks(["B-CON", "I-CON", "B-CON", "O", "I-CON", "B-SRC"])
+    assert [(c.role, c.lo, c.hi, c.resumed) for c in found] == [
+        ("CON", 0, 2, False), ("CON", 2, 3, False), ("CON", 4, 5, True), ("SRC", 5, 6, False)
+    ]
+
+
+def test_sequence_features_equal_token_features():
+    _doc, _ex, _rules, view = _rule_pass(TAGGER_TEXT)
+    for k, (lo, hi) in enumerate(view.paragraphs):
+        para = paragraph_context(view, lo, hi, view.paragraphs[k - 1] if k else None)
+        assert [sorted(f) for f in sequence_features(para)] == [sorted(token_features(para, i)) for i in range(hi - lo)]
+    feats = token_features(paragraph_context(view, *view.paragraphs[0], None), 0)
+    assert "q=in" in feats and "sent:first" in feats and "para:first" in feats
+
+
+# -- the model file ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_model() -> bytes:
+    """A CRF trained on the test text alone: it learns that text's labels."""
+    _doc, _ex, _rules, view = _rule_pass(TAGGER_TEXT)
+    mayor, said = TAGGER_TEXT.index("the mayor"), TAGGER_TEXT.index("said")
+    gold = [{"source": [[mayor, mayor + 9]], "cue": [[said, said + 4]], "content": [[1, 24]]}]
+    return train([(view, gold_labels(view, gold))], params={"max_iterations": 50, "c1": 0.0, "feature.minfreq": 0})
+
+
+def test_a_saved_model_loads_and_tags_as_trained(tmp_path, tiny_model):
+    path = tmp_path / "crf.joblib"
+    save_model(path, tiny_model, {"framing_version": "test", "model_version": "t1", "training_data": "written for the tests"})
+    tagger = load_tagger(path)
+    assert tagger.version == "t1" and tagger.header["format"] == FORMAT
+    _doc, _ex, _rules, view = _rule_pass(TAGGER_TEXT)
+    labels = tagger.labels(view)
+    words = view.words(0, len(view.lows))
+    assert labels[words.index("said")] == "B-CUE" and labels[words.index("mayor")] == "I-SRC"
+
+
+def test_a_model_of_another_kind_or_format_version_is_refused(tmp_path, tiny_model):
+    other = tmp_path / "other.joblib"
+    joblib.dump({"format": "framing-frames-model", "format_version": 1, "pipeline": b""}, other)
+    with pytest.raises(ModelFormatError, match="not a framing-attribution-crf model"):
+        load_tagger(other)
+    future = tmp_path / "future.joblib"
+    joblib.dump({"format": FORMAT, "format_version": 99, "model": tiny_model}, future)
+    with pytest.raises(ModelFormatError, match="make attribution-model"):
+        load_tagger(future)
+    with pytest.raises(FileNotFoundError):
+        load_tagger(tmp_path / "missing.joblib")
+
+
+def test_the_shipped_model_names_its_training_data_and_holds_no_running_text():
+    tagger = shipped_tagger()
+    assert isinstance(tagger, AttributionTagger)
+    assert "PolNeAR" in tagger.header["training_data"] and "not redistributed" in tagger.header["training_data"]
+    names = tagger.feature_names()
+    assert names and max(len(n) for n in names) < 80
+    # a feature holds at most two adjacent tokens (w|+1w=said|that), never a phrase of the corpus
+    assert all(n.count(" ") == 0 for n in names)

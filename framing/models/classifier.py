@@ -215,17 +215,19 @@ def build_pipeline(**params: Any) -> Pipeline:
 
 
 def fit_pipeline(
-    template: Pipeline,
+    template: Any,
     texts: Sequence[str],
     y: np.ndarray,
     groups: Sequence[str] = (),
     datasets: Sequence[str] = (),
 ) -> Pipeline:
     """A fitted clone of ``template``; a final :class:`CalibratedLogistic` also gets each
-    sentence's group and dataset (its inner folds keep groups whole and leave datasets out)."""
+    sentence's group and dataset (its inner folds keep groups whole and leave datasets out).
+    Any other estimator (e.g. the frames model, which shares :func:`cross_validate`) is fitted
+    on texts and labels alone."""
     pipeline = clone(template)
     params: dict[str, Any] = {}
-    name, final = pipeline.steps[-1]
+    name, final = pipeline.steps[-1] if isinstance(pipeline, Pipeline) else ("", None)
     if isinstance(final, CalibratedLogistic):
         if len(groups):
             params[f"{name}__groups"] = list(groups)

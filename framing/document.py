@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping
-from itertools import accumulate
+from itertools import accumulate, compress
 from types import MappingProxyType
 from typing import Any
 
@@ -49,6 +49,9 @@ class Document:
         "_tokens",
         "_sentence_tokens",
         "_sentence_lookups",
+        "_sentence_word_tokens",
+        "_sentence_word_flags",
+        "_sentence_word_lookups",
         "_sentence_words",
         "_sentence_voices",
         "_outer_quote_starts",
@@ -81,6 +84,9 @@ class Document:
         self._tokens: tuple[Token, ...] | None = None
         self._sentence_tokens: list[tuple[Token, ...]] | None = None
         self._sentence_lookups: list[list[str]] | None = None
+        self._sentence_word_tokens: list[tuple[Token, ...]] | None = None
+        self._sentence_word_flags: list[list[bool]] | None = None
+        self._sentence_word_lookups: list[list[str]] | None = None
         self._sentence_words: list[list[str]] | None = None
         self._sentence_voices: tuple[str, ...] | None = None
         self._outer_quotes = [q for q in quotations if q.level == 0]
@@ -178,11 +184,37 @@ class Document:
     def sentence_words(self) -> list[list[str]]:
         """The text of each sentence's word tokens (punctuation left out), as written."""
         if self._sentence_words is None:
-            text = self.text
-            self._sentence_words = [
-                [w for w in (text[s:e] for s, e in tokens) if is_word(w)] for tokens in self.sentence_tokens()
+            self._split_words()
+        return self._sentence_words  # type: ignore[return-value]
+
+    def sentence_word_tokens(self) -> list[tuple[Token, ...]]:
+        """Each sentence's word tokens (parallel to :meth:`sentence_words`)."""
+        if self._sentence_word_tokens is None:
+            self._split_words()
+        return self._sentence_word_tokens  # type: ignore[return-value]
+
+    def sentence_word_lookups(self) -> list[list[str]]:
+        """Each sentence's word tokens in lookup form (:meth:`sentence_lookups` of the tokens
+        :meth:`sentence_words` keeps)."""
+        if self._sentence_word_lookups is None:
+            if self._sentence_word_flags is None:
+                self._split_words()
+            self._sentence_word_lookups = [
+                list(compress(lookups, flags))
+                for lookups, flags in zip(self.sentence_lookups(), self._sentence_word_flags, strict=True)  # type: ignore[arg-type]
             ]
-        return self._sentence_words
+        return self._sentence_word_lookups
+
+    def _split_words(self) -> None:
+        text = self.text
+        words, spans, all_flags = [], [], []
+        for tokens in self.sentence_tokens():
+            written = [text[s:e] for s, e in tokens]
+            flags = list(map(is_word, written))
+            words.append(list(compress(written, flags)))
+            spans.append(tuple(compress(tokens, flags)))
+            all_flags.append(flags)
+        self._sentence_words, self._sentence_word_tokens, self._sentence_word_flags = words, spans, all_flags
 
     @property
     def word_count(self) -> int:

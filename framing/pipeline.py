@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from framing import analyzers as registry
 from framing.clean import Rule, rules_from_table
 from framing.document import Document
-from framing.lexicons import LexiconError, Table, available, load_table
+from framing.lexicons import PROVENANCE_COLUMNS, LexiconError, Table, available, load_shipped, load_table
 from framing.results import SCHEMA_VERSION, to_jsonable
 from framing.spans import Diagnostic
 
@@ -32,6 +33,9 @@ class Resources:
     classifier, or None for the shipped default; ``frames_model``: a frames model file, or a
     sequence of them, at most one per level (each file says whether it scores sentences or whole
     articles); the sentence level falls back to the shipped model, the article level to none.
+    ``tables``: tables to use as they are instead of the shipped ones of those resource names
+    (e.g. ``{"loaded": table}``: an evaluation that learns the learned words again without the
+    data it scores).
     """
 
     def __init__(
@@ -41,8 +45,10 @@ class Resources:
         replace_categories: bool = False,
         model: str | os.PathLike | None = None,
         frames_model: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
+        tables: Mapping[str, Table] | None = None,
     ) -> None:
         self.lexicon_files = tuple(Path(p) for p in lexicon_files)
+        self._given_tables = dict(tables or {})
         self.replace_categories = replace_categories
         self.model_path = Path(model) if model is not None else None
         given = [] if frames_model is None else [frames_model] if isinstance(frames_model, (str, os.PathLike)) else frames_model
@@ -65,11 +71,7 @@ class Resources:
                     f"{path}: lexicon name {user.name!r} matches no shipped lexicon, so it would never be "
                     f"used; valid names: {', '.join(sorted(shipped))}"
                 )
-            if tuple(user.columns) != tuple(target.columns):
-                raise LexiconError(
-                    f"{path}: lexicon {user.name!r} has columns {', '.join(user.columns)}; "
-                    f"expected {', '.join(target.columns)}"
-                )
+            _as_shipped_columns(user, target.columns, path)  # raises if the columns differ
             if user.name == "boilerplate":
                 rules_from_table(user, str(path))
 
@@ -80,25 +82,24 @@ class Resources:
         return self._memo[key]
 
     def table(self, name: str) -> Table:
-        """A shipped table merged with the user's tables of the same name."""
+        """A shipped table merged with the user's tables of the same name (or the table given
+        for ``name`` in ``tables``)."""
+        if name in self._given_tables:
+            return self._given_tables[name]
         return self.memo(f"table:{name}", lambda: self._merged(name))
 
     def _merged(self, name: str) -> Table:
-        shipped = load_table(name)
+        shipped = load_shipped(name)
         extra = [t for t in self._user_tables if t.meta.get("name") == shipped.meta.get("name")]
         if not extra:
             return shipped
         rows = list(shipped.rows)
         for user in extra:
-            if tuple(user.columns) != tuple(shipped.columns):
-                raise ValueError(
-                    f"user lexicon {user.meta.get('name')!r} has columns {', '.join(user.columns)}; "
-                    f"expected {', '.join(shipped.columns)}"
-                )
+            user_rows = _as_shipped_columns(user, shipped.columns)
             if self.replace_categories and "category" in shipped.columns:
-                replaced = {r["category"] for r in user.rows}
+                replaced = {r["category"] for r in user_rows}
                 rows = [r for r in rows if r["category"] not in replaced]
-            rows.extend(user.rows)
+            rows.extend(user_rows)
         version = "+".join([shipped.version] + [f"user-{u.version}" for u in extra])
         return Table({**shipped.meta, "version": version}, shipped.columns, tuple(rows))
 
@@ -158,7 +159,27 @@ class Resources:
             digest.update(str(path).encode())
             digest.update(Path(path).read_bytes())
         digest.update(str(self.replace_categories).encode())
+        for name, table in sorted(self._given_tables.items()):
+            digest.update(name.encode())
+            digest.update(repr((sorted(table.meta.items()), [sorted(r.items()) for r in table.rows])).encode())
         return digest.hexdigest()[:16]
+
+
+def _as_shipped_columns(user: Table, columns: Sequence[str], path: object = None) -> list[Mapping[str, str]]:
+    """A user table's rows in the shipped table's columns. A user table may leave out the
+    provenance columns (``provenance, score, sources``: the lexicon format before they were
+    added); its rows are then provenance ``user``. Any other difference is an error."""
+    missing = [c for c in columns if c not in user.columns]
+    unknown = [c for c in user.columns if c not in columns]
+    if unknown or set(missing) - set(PROVENANCE_COLUMNS):
+        raise LexiconError(
+            f"{path or 'user lexicon'}: lexicon {user.meta.get('name')!r} has columns {', '.join(user.columns)}; "
+            f"expected {', '.join(columns)} (the provenance columns {', '.join(PROVENANCE_COLUMNS)} may be left out)"
+        )
+    if not missing:
+        return list(user.rows)
+    filled = {"provenance": "user", "score": "", "sources": ""}
+    return [MappingProxyType({c: row[c] if c in row else filled[c] for c in columns}) for row in user.rows]
 
 
 def _shipped_data_files() -> list[tuple[str, bytes]]:

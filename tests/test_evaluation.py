@@ -167,6 +167,39 @@ def test_absent_eval_data_skips_with_one_line_per_missing_file(tmp_path):
     assert len(data.skipped) == len(set(data.skipped))
 
 
+# Written for the tests: a Lim-shaped set (sentences labelled by hand as biased or not).
+LIM_ROWS = [
+    ("The sleazy deal betrays every worker in the county.", "biased"),
+    ("A sleazy cabal of donors keeps buying the mayor's silence.", "biased"),
+    ("The council approved the budget for road repairs on Monday.", "not-biased"),
+    ("The library will open an hour earlier from next week.", "not-biased"),
+    ("Officials counted 1,200 votes in the second district.", "not-biased"),
+    ("This shameless stunt insults the intelligence of voters.", "biased"),
+]
+
+
+def test_the_word_level_section_learns_its_words_without_the_set_it_scores(tmp_path):
+    from framing.evaluation.datasets import sentence_sets
+    from framing.evaluation.loaded_words import resources_learned_without
+
+    (tmp_path / "loaded").mkdir()
+    with open(tmp_path / "loaded" / "lim2020-biased-sentences.jsonl", "w", encoding="utf-8") as handle:
+        for i, (text, label) in enumerate(LIM_ROWS):
+            handle.write(json.dumps({"text": text, "label": label, "article": f"a{i % 2}"}) + "\n")
+    data = EvalData(tmp_path)
+    sets = sentence_sets(data)
+    lim = next(s for s in sets if s.name == "Lim 2020")
+    resources, _ = resources_learned_without(lim, sets, tmp_path)
+    learned = [r for r in resources.table("loaded").rows if r["provenance"] == "learned"]
+    assert all("Lim 2020" not in r["sources"] for r in learned)
+    assert not [r for r in learned if r["sources"].count("z=") != len(sets) - 1]
+    figures = run(data, ["loaded-words"])
+    assert [f.metric for f in figures] == [
+        "highlighted words per 100, loaded ÷ neutral", "AUC, any highlight", "AUC, weighted count",
+    ]
+    assert "learned without this set" in figures[0].note and dict(figures[2].baselines)["VADER |v|>=2"] >= 0
+
+
 def test_unknown_section_names_the_valid_ones():
     with pytest.raises(ValueError, match="available: " + ", ".join(SECTIONS)):
         run(EvalData(Path("nowhere")), ["atribution"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from framing.lexicons import LexiconError, Table, available, load_table
+from framing.lexicons import LexiconError, Table, available, load_shipped, load_table
 
 SHIPPED = (
     "affiliations",
@@ -19,12 +19,16 @@ SHIPPED = (
     "frames_generic",
     "frames_pfc",
     "loaded",
+    "loaded_learned",
+    "loaded_learned_stop",
     "loaded_rules",
     "organisations",
     "people",
     "reporting_verbs",
+    "sentence_cues",
     "speaker_roles",
 )
+LEARNED = ("loaded_learned",)  # computed from annotated data, not written by hand
 SPEAKER_TYPES = {
     "head_of_state", "official", "state_media", "media", "expert",
     "politician", "ngo", "citizen", "anonymous", "unknown",
@@ -73,7 +77,10 @@ def test_shipped_table_parses_with_metadata(name):
     assert table.rows, name
     assert table.version
     assert table.meta["license"].startswith("CC-BY-4.0")
-    assert "written by hand for framing" in table.meta["source"]
+    if name in LEARNED:
+        assert "learned by framing.models.learned_lexicon" in table.meta["source"]
+    else:
+        assert "written by hand for framing" in table.meta["source"]
     assert table.columns == tuple(table.rows[0].keys())
 
 
@@ -92,6 +99,80 @@ def test_resource_name_with_suffix_and_path_give_the_same_table(tmp_path):
 def test_unknown_resource_name_lists_the_available_ones():
     with pytest.raises(LexiconError, match=r"unknown lexicon 'lodaed'; available: affiliations, "):
         load_table("lodaed")
+
+
+# -- provenance: the hand lexicon and the learned words beside it ---------------------------
+
+PROVENANCE_HEADER = (
+    "# name: test-lexicon\n"
+    "# version: 0.1\n"
+    "# source: written for the tests\n"
+    "# license: CC-BY-4.0\n"
+    "# columns: term, category, weight, match, provenance, score, sources, note\n"
+    "term\tcategory\tweight\tmatch\tprovenance\tscore\tsources\tnote\n"
+)
+
+
+def test_every_hand_row_says_hand_and_carries_no_score():
+    for row in _rows("loaded"):
+        assert (row["provenance"], row["score"], row["sources"]) == ("hand", "", ""), row
+
+
+def test_every_learned_row_keeps_its_z_score_and_source_sets():
+    table = load_table("loaded_learned")
+    assert table.name == "loaded-language" and table.columns == load_table("loaded").columns
+    assert "Monroe, Colaresi & Quinn 2008" in table.meta["source"]
+    for row in table.rows:
+        assert row["provenance"] == "learned" and row["category"] == "learned" and row["match"] == "stem"
+        assert float(row["score"]) > 0 and 0 < float(row["weight"]) <= 1
+        # each source set with its own z-score, e.g. "in-house (repo) z=1.86; Ukraine z=1.11"
+        assert all(" z=" in part for part in row["sources"].split("; ")), row
+        assert row["term"].isalpha() and row["term"] == row["term"].lower(), row
+
+
+def test_the_learned_words_leave_out_the_reviewed_topic_words_and_names():
+    learned = {row["term"] for row in load_table("loaded_learned").rows}
+    stop = {row["term"] for row in load_table("loaded_learned_stop").rows}
+    assert stop and all(row["reason"] for row in load_table("loaded_learned_stop").rows)
+    assert not learned & stop
+    gazetteer = {row["term"].lower() for row in _rows("affiliations")}
+    assert not learned & gazetteer
+
+
+def test_learned_words_never_compete_with_hand_words_for_a_word():
+    from framing.lexmatch import LexiconMatcher, stem
+
+    hand = load_table("loaded")
+    hand_stems = {stem(row["term"]) for row in hand.rows if " " not in row["term"]}
+    matcher = LexiconMatcher.from_table(hand)
+    for row in load_table("loaded_learned").rows:
+        assert stem(row["term"]) not in hand_stems, row["term"]
+        assert not matcher.find(row["term"]), row["term"]
+
+
+def test_load_shipped_reads_the_hand_table_then_its_learned_companion():
+    combined = load_shipped("loaded")
+    hand, learned = load_table("loaded"), load_table("loaded_learned")
+    assert combined.rows == hand.rows + learned.rows
+    assert combined.version == f"{hand.version}+{learned.version}"
+    assert load_shipped("reporting_verbs") == load_table("reporting_verbs")  # no companion
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("regime\tpejorative\t0.8\tstem\tguessed\t\t\n", "unknown provenance 'guessed'"),
+        ("regime\tpejorative\t0.8\tstem\tlearned\thigh\tset A z=2\n", "a learned row needs a numeric score, got 'high'"),
+        ("regime\tpejorative\t0.8\tstem\tlearned\t2.5\t\n", "a learned row must name its sources"),
+        ("regime\tpejorative\t0.8\tstem\tlearned\tnan\tset A z=2\n", "score 'nan' is not finite"),
+        ("regime\tpejorative\t0.8\tstem\thand\t2.5\t\n", "a hand row has no score or sources"),
+    ],
+)
+def test_bad_provenance_is_refused_with_file_and_line(tmp_path, row, message):
+    path = tmp_path / "bad.tsv"
+    path.write_text(PROVENANCE_HEADER + row, encoding="utf-8")
+    with pytest.raises(LexiconError, match=rf"{path}:7: {message}"):
+        load_table(path)
 
 
 def test_loaded_categories_are_the_contract_ones_with_at_least_25_each():
@@ -365,7 +446,7 @@ def test_a_user_lexicon_whose_name_matches_no_shipped_table_is_refused_with_the_
     path.write_text("# name: loaded\n# version: 1\n# source: written for the tests\n# license: CC0\n"
                     "# columns: term, category, weight, match, note\n"
                     "term\tcategory\tweight\tmatch\tnote\nbeastly\temotive\t0.5\texact\t\n", encoding="utf-8")
-    names = sorted(load_table(name).name for name in available())
+    names = sorted({load_table(name).name for name in available()})  # loaded_learned.tsv shares loaded-language
     assert "loaded-language" in names and "loaded" not in names
     with pytest.raises(LexiconError) as refused:
         Resources(lexicon_files=[path])
@@ -375,5 +456,5 @@ def test_a_user_lexicon_whose_name_matches_no_shipped_table_is_refused_with_the_
                     .replace("term, category, weight, match, note", "term, category, weight, match")
                     .replace("match\tnote", "match").replace("exact\t", "exact"), encoding="utf-8")
     with pytest.raises(LexiconError, match="has columns term, category, weight, match; expected term, category, "
-                                           "weight, match, note"):
+                                           "weight, match, provenance, score, sources, note \\(the provenance columns"):
         Resources(lexicon_files=[path])

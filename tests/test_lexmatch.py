@@ -108,7 +108,7 @@ def test_shipped_matcher_is_built_once_per_resources_and_knows_its_lexicon():
     assert loaded_matcher(resources) is matcher
     assert matcher.name == "loaded-language" and matcher.version
     assert set(matcher.categories) == {
-        "pejorative", "emotive", "hyperbole", "booster", "hedge", "doubt", "intensifier",
+        "pejorative", "emotive", "hyperbole", "booster", "hedge", "doubt", "intensifier", "learned",
     }
 
 

@@ -239,6 +239,67 @@ def written_with(resources: Resources, text: str) -> LoadedResult:
     return loaded(Document.from_text(text, id="written-for-the-tests"), resources)
 
 
+# -- provenance: hand, learned and user words ------------------------------------------------
+
+
+def _first_learned_row():
+    from framing.lexicons import load_table
+
+    return load_table("loaded_learned").rows[0]
+
+
+def test_spans_carry_their_provenance_and_a_learned_words_score():
+    row = _first_learned_row()
+    # Written for the tests: a hand word (regime), a learned word, a scare quote.
+    result = written(f'The regime is {row["term"]}; its "friends" fool nobody.')
+    by_text = {span.text.lower(): span for span in result.spans}
+    assert (by_text["regime"].provenance, by_text["regime"].score) == ("hand", None)
+    learned = by_text[row["term"]]
+    assert (learned.category, learned.provenance) == ("learned", "learned")
+    assert learned.score == pytest.approx(float(row["score"])) and learned.weight == pytest.approx(float(row["weight"]))
+    assert by_text['"friends"'].provenance == "rule"
+    assert {"provenance", "score"} <= set(to_jsonable(result)["spans"][0])
+
+
+def test_a_user_lexicon_in_the_format_without_provenance_columns_is_provenance_user(tmp_path: Path):
+    path = tmp_path / "mine.tsv"
+    path.write_text(USER_HEADER + "barricade\tmilitarist\t0.5\tstem\n", encoding="utf-8")
+    result = written_with(Resources(lexicon_files=[path]), "They barricaded the road.")
+    (span,) = [s for s in result.spans if s.category == "militarist"]
+    assert (span.provenance, span.score) == ("user", None)
+
+
+def test_a_user_lexicon_in_the_provenance_format_adds_its_rows_as_written(tmp_path: Path):
+    path = tmp_path / "mine.tsv"
+    header = USER_HEADER.replace("match, note", "match, provenance, score, sources, note").replace(
+        "match\tnote", "match\tprovenance\tscore\tsources\tnote"
+    )
+    path.write_text(header + "barricade\tmilitarist\t0.5\tstem\tlearned\t2.5\tmy newsroom's labels\t\n", encoding="utf-8")
+    result = written_with(Resources(lexicon_files=[path]), "They barricaded the road.")
+    (span,) = [s for s in result.spans if s.category == "militarist"]
+    assert (span.provenance, span.score) == ("learned", 2.5)
+
+
+def test_a_user_lexicon_replaces_the_learned_words_with_replace_categories(tmp_path: Path):
+    row = _first_learned_row()
+    path = tmp_path / "mine.tsv"
+    path.write_text(USER_HEADER + "barricade\tlearned\t0.5\tstem\n", encoding="utf-8")
+    text = f"They barricaded the road and called it {row['term']}."
+    added = written_with(Resources(lexicon_files=[path]), text)
+    assert {s.text.lower() for s in added.spans if s.category == "learned"} == {"barricaded", row["term"]}
+    replaced = written_with(Resources(lexicon_files=[path], replace_categories=True), text)
+    assert [s.text for s in replaced.spans if s.category == "learned"] == ["barricaded"]
+    assert replaced.spans[0].provenance == "user"
+
+
+def test_a_user_lexicon_with_unknown_columns_is_refused(tmp_path: Path):
+    path = tmp_path / "mine.tsv"
+    header = USER_HEADER.replace("match, note", "match, colour, note").replace("match\tnote", "match\tcolour\tnote")
+    path.write_text(header + "barricade\tmilitarist\t0.5\tstem\tred\t\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="has columns term, category, weight, match, colour, note; expected"):
+        loaded(Document.from_text("They barricaded the road.", id="x"), Resources(lexicon_files=[path]))
+
+
 def test_a_bad_user_lexicon_fails_with_file_and_line(tmp_path: Path):
     path = tmp_path / "bad.tsv"
     path.write_text(USER_HEADER + "slam\temotive\tstrong\tstem\n", encoding="utf-8")

@@ -237,6 +237,18 @@ def test_article_highlight_marks_loaded_spans_attributions_and_removed_chrome():
     assert "megalomaniacal" in ArticleView(rec)._repr_html_()
 
 
+def test_the_classifiers_evidence_words_are_underlined_with_their_score(seed_records, tmp_path):
+    rec = next(r for r in seed_records if r["id"] == seed_id("001"))
+    page = str(highlight_html(rec))
+    evidence = [e for s in rec["loaded_sentences"]["sentences"] for e in s.get("evidence", ())]
+    assert evidence and page.count('class="clf-evidence') + page.count(" clf-evidence") >= 1
+    first = evidence[0]
+    assert f"raises the sentence&#39;s log-odds by {first['score']:+.2f}" in page
+    assert html.unescape(re.sub(r"<[^>]*>", "", page)) == rec["text"]
+    report = build_report(seed_records, tmp_path, title="Seeds").html.read_text(encoding="utf-8")
+    assert "clf-evidence" in report.split('id="evidence"')[1]  # the most loaded sentences show them too
+
+
 # --------------------------------------------------------------------------- rendering
 
 

@@ -5,10 +5,13 @@ verdict: "regime" is name-calling in "the Biden regime" and technical in "the vi
 
 What is found
 -------------
-- **Lexicon matches** from the ``loaded`` lexicon (shipped ``framing/lexicons/loaded.tsv`` plus
-  any user lexicon of the same name) with :mod:`framing.lexmatch`; categories pejorative,
-  emotive, hyperbole, booster, hedge, doubt, intensifier (and any a user lexicon adds). A
-  capitalised "May" next to a number is the month, not the hedge, and is skipped.
+- **Lexicon matches** from the ``loaded`` lexicon (shipped: the hand lexicon
+  ``framing/lexicons/loaded.tsv`` and the learned words of ``loaded_learned.tsv``, plus any
+  user lexicon of the same name) with :mod:`framing.lexmatch`; categories pejorative,
+  emotive, hyperbole, booster, hedge, doubt, intensifier, learned (and any a user lexicon
+  adds). Each span carries its row's ``provenance`` (``hand``, ``learned``, ``user``; ``rule``
+  for scare quotes) and, for a learned word, its ``score`` (the z-score it was learned with).
+  A capitalised "May" next to a number is the month, not the hedge, and is skipped.
 - **Scare quotes** (category ``scare_quote``, weight ``SCARE_QUOTE_WEIGHT``): a level-0, closed,
   one-paragraph quotation of at most ``SCARE_QUOTE_MAX_WORDS`` words that is not a full sentence
   (its content does not both start with a capital and end with . ! ? …, and it is not all there
@@ -100,6 +103,8 @@ class LoadedSpan:
     negated: bool
     in_scare_quote: bool = False
     lexicon_category: str = ""  # as listed in the lexicon ("scare_quote" for the rule)
+    provenance: str = "hand"  # the lexicon row's: "hand", "learned" or "user"; "rule" for scare quotes
+    score: float | None = None  # a learned row's z-score (how strongly annotators' data tie it to loading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,9 +328,23 @@ def summary_score(author_weighted_per_1000: float, author_vader_mean_abs: float)
     return LEXICAL_SHARE * lexical + (1.0 - LEXICAL_SHARE) * min(max(author_vader_mean_abs, 0.0), 1.0)
 
 
+def _provenance(resources: Any) -> dict[tuple[str, str], tuple[str, float | None]]:
+    """(term, category) -> (provenance, score) of every row of the loaded lexicon."""
+
+    def build() -> dict[tuple[str, str], tuple[str, float | None]]:
+        found = {}
+        for row in resources.table("loaded").rows:
+            score = row.get("score") or ""
+            found[(row["term"], row["category"])] = (row.get("provenance") or "user", float(score) if score else None)
+        return found
+
+    return resources.memo("loaded:provenance", build)
+
+
 def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = None) -> LoadedResult:
     text = doc.text
     matcher = loaded_matcher(resources)
+    provenance = _provenance(resources)
     rules = _rules(resources)
     sentiment = (prior or {}).get("sentiment")
     if sentiment is None or len(sentiment.sentences) != len(doc.sentences):
@@ -374,7 +393,7 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
                         LoadedSpan(
                             quote.start, quote.end, text[quote.start : quote.end], SCARE_QUOTE,
                             normalise(text[quote.content_start : quote.content_end].strip()),
-                            SCARE_QUOTE_WEIGHT, "author", False, True, SCARE_QUOTE,
+                            SCARE_QUOTE_WEIGHT, "author", False, True, SCARE_QUOTE, "rule",
                         )
                     )
         raw_matches.append(tuple(matcher.find_in_tokens(text, tokens, lookup)))
@@ -385,10 +404,11 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
             negated = _negated(text, tokens, index, rules)
             category = _FLIP_WHEN_NEGATED.get(match.category, match.category) if negated else match.category
             voice, in_scare = voice_at(match.start)
+            origin, score = provenance.get((match.term, match.category), ("user", None))
             found.append(
                 LoadedSpan(
                     match.start, match.end, text[match.start : match.end], category, match.term,
-                    match.weight, voice, negated, in_scare, match.category,
+                    match.weight, voice, negated, in_scare, match.category, origin, score,
                 )
             )
         found.sort(key=lambda s: (s.start, s.end))
@@ -422,7 +442,7 @@ def analyze(doc: Document, resources: Any, prior: Mapping[str, Any] | None = Non
 ANALYZER = register(
     Analyzer(
         name="loaded",
-        version="1",
+        version="2",
         analyze=analyze,
         requires=("sentiment",),
         description="loaded-language cues, scare quotes and negation, by voice",

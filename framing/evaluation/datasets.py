@@ -115,6 +115,14 @@ def sentence_sets(data: EvalData, *, with_in_house: bool = True) -> list[Sentenc
     return sets
 
 
+def labelled_sets(data: EvalData) -> list:
+    """Every set that is present as :class:`framing.models.learned_lexicon.LabelledSet` (what the
+    learned lexicon is learned from), the in-house one first."""
+    from framing.models.learned_lexicon import LabelledSet
+
+    return [LabelledSet(s.name, s.texts, s.loaded) for s in sentence_sets(data)]
+
+
 def pooled(sets: Sequence[SentenceSet]) -> SentenceSet:
     """Several sets as one training set; groups are prefixed with the set name."""
     texts, loaded, groups = [], [], []

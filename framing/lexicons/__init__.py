@@ -14,6 +14,13 @@ Every table is a tab-separated file with a metadata header::
 or any file in the same format by path, so users extend or replace a lexicon
 with their own file instead of editing code.  Anything malformed raises
 ``LexiconError`` with a ``path:line: reason`` message.
+
+Provenance: a table with a ``provenance`` column says where each row comes from:
+``hand`` (written by hand; ``score`` and ``sources`` empty), ``learned`` (learned
+from annotated data: ``score`` is the number it was chosen by, e.g. a z-score,
+and ``sources`` names the data), or ``user``.  ``load_shipped`` reads a shipped
+table together with its companions of the same ``name`` (``loaded`` is the hand
+table ``loaded.tsv`` followed by the learned ``loaded_learned.tsv``).
 """
 from __future__ import annotations
 
@@ -25,10 +32,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
-__all__ = ["LexiconError", "Table", "available", "load_table"]
+__all__ = ["LexiconError", "Table", "available", "load_shipped", "load_table"]
 
 REQUIRED_META = ("name", "version", "source", "license", "columns")
 MATCH_VALUES = ("stem", "exact", "prefix")
+PROVENANCE_VALUES = ("hand", "learned", "user")
+PROVENANCE_COLUMNS = ("provenance", "score", "sources")
+# Shipped tables read as one under the first one's name: the learned lexicon beside the hand one.
+COMPANIONS = {"loaded": ("loaded_learned",)}
 _SUFFIX = ".tsv"
 
 
@@ -141,6 +152,8 @@ def _parse(text: str, path: str) -> Table:
             raise LexiconError(f"{path}:{lineno}: {first!r}: words must be separated by single spaces")
         if "weight" in row:
             _check_weight(row["weight"], path, lineno)
+        if "provenance" in row:
+            _check_provenance(row, path, lineno)
         if "match" in row and row["match"] not in MATCH_VALUES:
             raise LexiconError(
                 f"{path}:{lineno}: unknown match {row['match']!r}; "
@@ -155,6 +168,55 @@ def _parse(text: str, path: str) -> Table:
         seen[key] = lineno
         rows.append(MappingProxyType(row))
     return Table(MappingProxyType(meta), columns, tuple(rows))
+
+
+def load_shipped(name: str) -> Table:
+    """A shipped table with its companions (``COMPANIONS``) appended, under the first table's
+    metadata; the version names every part (``"2.0+learned-1.0"``). Companions must have the
+    same ``name`` and columns; a key found in two parts is refused like a duplicate row."""
+    name = name[: -len(_SUFFIX)] if name.endswith(_SUFFIX) else name
+    table = load_table(name)
+    parts = [load_table(companion) for companion in COMPANIONS.get(name, ())]
+    if not parts:
+        return table
+    rows = list(table.rows)
+    key_columns = (table.columns[0],) + tuple(c for c in ("category", "frame") if c in table.columns)
+    seen = {tuple(r[c] for c in key_columns): table.name for r in rows}
+    for companion, part in zip(COMPANIONS[name], parts, strict=True):
+        where = f"framing/lexicons/{companion}{_SUFFIX}"
+        if part.name != table.name or part.columns != table.columns:
+            raise LexiconError(
+                f"{where}:0: a companion of {name!r} must have its name {table.name!r} and columns "
+                f"{', '.join(table.columns)}"
+            )
+        for row in part.rows:
+            key = tuple(row[c] for c in key_columns)
+            if key in seen:
+                raise LexiconError(f"{where}:0: {' / '.join(key)!r} is already in {name}{_SUFFIX}")
+            seen[key] = part.name
+            rows.append(row)
+    version = "+".join([table.version] + [p.version for p in parts])
+    return Table(MappingProxyType({**table.meta, "version": version}), table.columns, tuple(rows))
+
+
+def _check_provenance(row: Mapping[str, str], path: str, lineno: int) -> None:
+    provenance = row["provenance"]
+    if provenance not in PROVENANCE_VALUES:
+        raise LexiconError(
+            f"{path}:{lineno}: unknown provenance {provenance!r}; expected one of {', '.join(PROVENANCE_VALUES)}"
+        )
+    score, sources = row.get("score", ""), row.get("sources", "")
+    if provenance == "learned":
+        try:
+            value = float(score)
+        except ValueError:
+            raise LexiconError(f"{path}:{lineno}: a learned row needs a numeric score, got {score!r}") from None
+        if not math.isfinite(value):
+            raise LexiconError(f"{path}:{lineno}: score {score!r} is not finite")
+        if not sources:
+            raise LexiconError(f"{path}:{lineno}: a learned row must name its sources")
+    elif provenance == "hand" and (score or sources):
+        raise LexiconError(f"{path}:{lineno}: a hand row has no score or sources (found {score!r}, {sources!r})")
 
 
 def _check_weight(value: str, path: str, lineno: int) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from framing.report.aggregate import FrameTable, attributions_of, dominant_frame, frames_of, loaded_spans_of, outlet_of
+from framing.report.highlight import classifier_evidence
 
 TOP_SENTENCES = 5
 TOP_SPEAKERS = 8
@@ -143,13 +144,17 @@ class OutletEvidence:
         if basis:
             outlet.bases.add(basis)
         if text is not None:
+            classifier: list[dict[str, Any]] | None = None  # computed for a record with a kept sentence
             for k, item in enumerate(ranked):
                 start, end = item["start"], item["end"]
                 key = (-item["score"], rid, start, seq, k)
                 if outlet.sentences.wants(key):
+                    if classifier is None:
+                        classifier = classifier_evidence(record)
                     outlet.sentences.add(key, {**article_ref(record), "start": start, "end": end, "score": item["score"],
                                                "basis": basis, "text": text[start:end],
-                                               "spans": spans.within(int(start), int(end))})
+                                               "spans": spans.within(int(start), int(end)),
+                                               "classifier": [e for e in classifier if start <= e["start"] and e["end"] <= end]})
         outlet.has_attribution |= isinstance(record.get("attribution"), Mapping)
         outlet.has_sources |= isinstance(record.get("sources"), Mapping)
         self._speakers(record, outlet.speakers, (rid, seq))

@@ -106,6 +106,8 @@ def loaded_marks(spans: Iterable[Mapping[str, Any]]) -> list[Mark]:
         detail = ", ".join(n for n in notes if n)
         term = f" — term “{span['term']}”" if span.get("term") else ""
         weight = f", weight {span['weight']}" if span.get("weight") is not None else ""
+        if span.get("provenance") == "learned" and span.get("score") is not None:
+            weight += f", learned from annotated sentences (z = {float(span['score']):.2f})"
         marks.append(
             Mark(
                 int(span["start"]),
@@ -127,6 +129,34 @@ def scare_quote_marks(record: Mapping[str, Any]) -> list[Mark]:
         Mark(int(q["start"]), int(q["end"]), "cat-scare_quote", "scare quote (author)", loaded=True)
         for q in quotes
         if isinstance(q, Mapping) and "start" in q and "end" in q
+    ]
+
+
+def classifier_evidence(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The sentence classifier's evidence: in each sentence it scored, the words that raise the
+    sentence's probability most (``loaded_sentences`` evidence spans), as
+    ``{start, end, score, probability}``."""
+    classified = record.get("loaded_sentences")
+    sentences = classified.get("sentences") if isinstance(classified, Mapping) else None
+    found = []
+    for sentence in sentences or ():
+        if not isinstance(sentence, Mapping):
+            continue
+        probability = float(sentence.get("probability") or 0.0)
+        for e in sentence.get("evidence") or ():
+            if isinstance(e, Mapping) and "start" in e and "end" in e:
+                found.append({"start": int(e["start"]), "end": int(e["end"]),
+                              "score": float(e.get("score") or 0.0), "probability": probability})
+    return found
+
+
+def evidence_marks(evidence: Iterable[Mapping[str, Any]]) -> list[Mark]:
+    """Underlines for the classifier's evidence words (:func:`classifier_evidence`)."""
+    return [
+        Mark(int(e["start"]), int(e["end"]), "clf-evidence",
+             f"classifier: raises the sentence's log-odds by {float(e['score']):+.2f} "
+             f"(sentence probability {float(e['probability']):.2f})")
+        for e in evidence
     ]
 
 
@@ -155,7 +185,8 @@ def attribution_marks(record: Mapping[str, Any]) -> list[Mark]:
 
 def article_marks(record: Mapping[str, Any]) -> list[Mark]:
     """Everything the appendix highlights in one article: removed chrome, quotations,
-    loaded spans and scare quotes, attributions (speaker, cue, content)."""
+    loaded spans, the classifier's evidence words and scare quotes, attributions (speaker,
+    cue, content)."""
     marks = [
         Mark(int(r["start"]), int(r["end"]), "removed", f"removed before analysis: {r.get('reason', '')}")
         for r in (record.get("cleaning") or {}).get("removed") or ()
@@ -171,6 +202,7 @@ def article_marks(record: Mapping[str, Any]) -> list[Mark]:
             if q.get("level", 0) == 0
         ]
     marks += loaded_marks(loaded_spans_of(record))
+    marks += evidence_marks(classifier_evidence(record))
     marks += scare_quote_marks(record)
     marks += attribution_marks(record)
     return marks
@@ -190,7 +222,9 @@ LEGEND = (
     ("cat-hyperbole", "loaded: hyperbole"),
     ("cat-booster", "loaded: booster / intensifier"),
     ("cat-hedge", "loaded: hedge / doubt"),
+    ("cat-learned", "loaded: learned from annotated sentences"),
     ("cat-scare_quote", "scare quote"),
+    ("clf-evidence", "classifier: words that raise the sentence's probability"),
     ("att-speaker", "speaker"),
     ("verb-distancing", "reporting verb (distancing)"),
     ("verb-neutral", "reporting verb (other classes)"),

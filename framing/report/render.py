@@ -31,7 +31,7 @@ from framing.report import aggregate as agg
 from framing.report import charts as ch
 from framing.report import stories as rs
 from framing.report.collect import Collected, collect
-from framing.report.highlight import Mark, highlight, highlight_html, legend_html, loaded_marks
+from framing.report.highlight import Mark, evidence_marks, highlight, highlight_html, legend_html, loaded_marks
 
 STYLE = importlib_resources.files("framing.report").joinpath("report.css").read_text(encoding="utf-8")
 
@@ -263,9 +263,9 @@ def _vader_version() -> str:
 
 def _marked_excerpt(item: Mapping[str, Any], spans: list[Mapping[str, Any]] | None = None,
                     cue: tuple[int, int] | None = None) -> Markup:
-    """The excerpt ``item["text"]`` (the article's text from ``item["start"]``) with the spans
-    and the cue highlighted."""
-    marks: list[Mark] = loaded_marks(spans or [])
+    """The excerpt ``item["text"]`` (the article's text from ``item["start"]``) with the spans,
+    the classifier's evidence words and the cue highlighted."""
+    marks: list[Mark] = loaded_marks(spans or []) + evidence_marks(item.get("classifier") or ())
     if cue is not None:
         marks.append(Mark(cue[0], cue[1], "verb-distancing", "distancing reporting verb"))
     return _excerpt(item, marks)

@@ -292,6 +292,31 @@ def test_a_model_of_another_kind_or_format_version_is_refused(tmp_path, tiny_crf
         load_tagger(tmp_path / "missing.joblib")
 
 
+_UNPICKLED: list[str] = []
+
+
+def _trip() -> None:
+    _UNPICKLED.append("ran")
+
+
+class _Tripwire:
+    """Unpickling it calls a function: the model loader must refuse it unread."""
+
+    def __reduce__(self):
+        return _trip, ()
+
+
+def test_a_model_file_holding_anything_but_plain_values_is_refused_unread(tmp_path, tiny_model):
+    armed = tmp_path / "armed.joblib"
+    joblib.dump({"format": FORMAT, "format_version": 1, "encoding": "framing-crf-arrays-1", "model": tiny_model.to_bytes(),
+                 "extra": _Tripwire()}, armed, compress=("zlib", 6))
+    with pytest.raises(ModelFormatError, match="not a framing-attribution-crf model .*cannot read it"):
+        load_tagger(armed)
+    assert _UNPICKLED == []
+    joblib.load(armed)  # what the loader did before: the tripwire goes off
+    assert _UNPICKLED == ["ran"]
+
+
 def test_the_shipped_model_names_its_training_data_and_holds_no_running_text():
     tagger = shipped_tagger()
     assert isinstance(tagger, AttributionTagger)

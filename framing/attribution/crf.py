@@ -274,15 +274,6 @@ def _runs(lengths: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, list
     return runs, steps, active, [0, *accumulate(active)]
 
 
-def _advance(best: np.ndarray, into: np.ndarray) -> np.ndarray:
-    """``max over i of best[..., i, None] + into[i]``: one Viterbi step of every (chunk, first
-    label) (one maximum a previous label: faster than reducing a four-dimensional sum)."""
-    step = best[..., 0, None] + into[0]
-    for i in range(1, len(into)):
-        np.maximum(step, best[..., i, None] + into[i], out=step)
-    return step
-
-
 def viterbi(scores: np.ndarray, transitions: np.ndarray, sequences: Sequence[tuple[int, int]]) -> np.ndarray:
     """Exact Viterbi decoding of every sequence ``[lo, hi)`` of ``scores`` (token, label), with
     ``transitions[i, j]`` from label i to label j: the best label index of every token.
@@ -312,47 +303,48 @@ def viterbi(scores: np.ndarray, transitions: np.ndarray, sequences: Sequence[tup
     seq_of, k_of, seq_active, seq_offsets = _runs(counts, int(counts[0]))
     starts = los[seq_of] + k_of * width
     sizes = np.minimum(width, lengths[seq_of] - k_of * width)
-    # 1. every chunk from every first label: best[c, s, j], the best score at the chunk's
-    #    current position with label j of a path that took label s at its first token
+    # 1. every chunk from every first label: best[j, c, s], the best score at the chunk's
+    #    current position with label j of a path that took label s at its first token (labels
+    #    first: the maximum over the previous label runs over contiguous blocks)
     by_size = np.argsort(-sizes, kind="stable")  # chunk rows, longest first
     row_of = np.empty_like(by_size)
     row_of[by_size] = np.arange(len(by_size))
     rows, steps, active, offsets = _runs(sizes[by_size], width)
     tokens = starts[by_size][rows] + steps  # the token of each (step, row)
-    e = emit[tokens]
+    e = np.ascontiguousarray(emit[tokens].T)  # e[j, (step, row)]
     count = len(by_size)
-    eye = np.eye(labels, dtype=bool)
-    best = np.where(eye[None], e[:count, :, None], _NONE)  # the first token: its own label only
-    back = np.zeros((len(tokens), labels, labels), dtype=np.int8)  # back[(t, c), s, j]: label at t - 1
+    best = np.where(np.eye(labels, dtype=bool)[:, None, :], e[:, :count, None], _NONE)  # the first token: its own label only
+    back = np.zeros((labels, len(tokens), labels), dtype=np.int8)  # back[j, (t, c), s]: the label at t - 1
     last = np.empty_like(best)  # best at each chunk's last token
+    into_rows = into[:, :, None, None]
     for t in range(1, width + 1):
         a = active[t] if t < width else 0
-        last[a : active[t - 1]] = best[a : active[t - 1]]  # the chunks that ended at t - 1
+        last[:, a : active[t - 1]] = best[:, a : active[t - 1]]  # the chunks that ended at t - 1
         if not a:
             break
         lo = offsets[t]
-        step = _advance(best[:a], into)
+        step = (best[:, None, :a] + into_rows).max(axis=0)
         low = np.bitwise_and(step, _LOW)
-        back[lo : lo + a] = (labels - 1) - low
+        back[:, lo : lo + a] = (labels - 1) - low
         step -= low
-        step += e[lo : lo + a, None, :]
-        best[:a] = step
+        step += e[:, lo : lo + a, None]
+        best[:, :a] = step
     # 2. chunk by chunk along each sequence: the best score into each first label, the best
     #    first label for each last label, and each sequence's best last label
-    last = last[row_of]
+    last = last[:, row_of].transpose(1, 2, 0) + code[None, :, None]  # last[c, s, j], by chunk, with s's code
     first_of = np.zeros((count, labels), dtype=np.intp)  # the best first label for each last label
     before = np.zeros((count, labels), dtype=np.intp)  # the label before the chunk for each first label
     final = np.zeros(len(los), dtype=np.intp)
     entry = np.zeros((len(los), labels), dtype=np.int64)  # best score into each first label
     for k, a in enumerate(seq_active):
         chunk = slice(seq_offsets[k], seq_offsets[k] + a)  # chunk k of sequences 0 .. a - 1
-        end = (entry[:a, :, None] + last[chunk] + code[None, :, None]).max(axis=1)
+        end = (entry[:a, :, None] + last[chunk]).max(axis=1)
         low = np.bitwise_and(end, _LOW)
         first_of[chunk] = (labels - 1) - low
         end -= low
         following = seq_active[k + 1] if k + 1 < len(seq_active) else 0
-        done = (end[following:] + code).max(axis=1)  # the sequences that end with this chunk
-        final[following:a] = (labels - 1) - np.bitwise_and(done, _LOW)
+        if following < a:  # the sequences that end with this chunk: their best last label
+            final[following:a] = (labels - 1) - np.bitwise_and((end[following:] + code).max(axis=1), _LOW)
         if following:
             step = (end[:following, :, None] + into).max(axis=1)
             low = np.bitwise_and(step, _LOW)
@@ -379,7 +371,7 @@ def viterbi(scores: np.ndarray, transitions: np.ndarray, sequences: Sequence[tup
         if not a:
             continue
         path[lo : lo + a] = label[:a]
-        label[:a] = back[lo : lo + a][every[:a], first[:a], label[:a]]
+        label[:a] = back[label[:a], lo + every[:a], first[:a]]
     path[: active[0]] = label
     out[tokens] = path
     return out

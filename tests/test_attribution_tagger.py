@@ -14,12 +14,13 @@ import pytest
 
 from framing.attribution import extract
 from framing.attribution.combine import analyze
-from framing.attribution.features import build_view, paragraph_context, sequence_features, token_features
+from framing.attribution.features import batch, batch_features, build_view, token_features
 from framing.attribution.lexicon import Who, first_names, gazetteer
 from framing.attribution.rules import RuleExtractor, finish
 from framing.attribution.speakers import SourceResolver
 from framing.attribution.tagger import (
     FORMAT,
+    LABELS,
     AttributionTagger,
     chunks,
     decode,
@@ -27,7 +28,7 @@ from framing.attribution.tagger import (
     load_tagger,
     save_model,
     shipped_tagger,
-    train,
+    train_crfsuite,
 )
 from framing.document import Document
 from framing.models.modelfile import ModelFormatError
@@ -163,25 +164,102 @@ def test_chunks_split_on_b_tags_and_mark_resumed_ones():
     ]
 
 
-def test_sequence_features_equal_token_features():
+def test_token_features_see_the_paragraph_around_the_token():
     _doc, _ex, _rules, view = _rule_pass(TAGGER_TEXT)
-    for k, (lo, hi) in enumerate(view.paragraphs):
-        para = paragraph_context(view, lo, hi, view.paragraphs[k - 1] if k else None)
-        assert [sorted(f) for f in sequence_features(para)] == [sorted(token_features(para, i)) for i in range(hi - lo)]
-    feats = token_features(paragraph_context(view, *view.paragraphs[0], None), 0)
-    assert "q=in" in feats and "sent:first" in feats and "para:first" in feats
+    b = batch(view)
+    words = b.words
+    said = token_features(b, words.index("said"))
+    assert "w=said" in said and "-1w=mayor" in said and "-2w=the" in said and "+1w=." in said and "+2w=\"" in said
+    assert "w|+1w=said|." in said and "-1w|w=mayor|said" in said and "q=out" in said
+    first = token_features(b, 0)
+    assert "q=in" in first and "sent:first" in first and "para:first" in first and "-1pad" in first and "-2pad" in first
+    # the second paragraph's first token sees no neighbour across the paragraph break
+    she = token_features(b, words.index("She"))
+    assert "-1pad" in she and "-2pad" in she and not any(f.startswith("-1w|w=") for f in she)
+    # the last token of the first paragraph sees none after it
+    back = token_features(b, words.index("She") - 1)
+    assert "+1pad" in back and "+2pad" in back and "-2w=back" in back and "-1w=." in back
+    # sequences are paragraphs: a content runs across sentences
+    assert [words[lo:hi][0] for lo, hi in b.sequences] == ['"', "She"]
 
 
 # -- the model file ------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def tiny_model() -> bytes:
-    """A CRF trained on the test text alone: it learns that text's labels."""
+def tiny_crfsuite() -> bytes:
+    """A CRF trained with CRFsuite on the test text alone: it learns that text's labels."""
     _doc, _ex, _rules, view = _rule_pass(TAGGER_TEXT)
     mayor, said = TAGGER_TEXT.index("the mayor"), TAGGER_TEXT.index("said")
     gold = [{"source": [[mayor, mayor + 9]], "cue": [[said, said + 4]], "content": [[1, 24]]}]
-    return train([(view, gold_labels(view, gold))], params={"max_iterations": 50, "c1": 0.0, "feature.minfreq": 0})
+    return train_crfsuite([(view, gold_labels(view, gold))], params={"max_iterations": 50, "c1": 0.0, "feature.minfreq": 0})
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tiny_crfsuite):
+    from framing.attribution.crf import CRF
+
+    return CRF.from_crfsuite(tiny_crfsuite)
+
+
+def test_scores_and_labels_are_crfsuites_own(tiny_crfsuite, tiny_model):
+    """The NumPy tagger sums the same weights as CRFsuite and decodes the same labels, on text
+    the model has not seen (features it never met score nothing)."""
+    import numpy as np
+    import pycrfsuite
+
+    reference = pycrfsuite.Tagger()
+    reference.open_inmemory(tiny_crfsuite)
+    text = ('"Prices will fall," the minister said on Tuesday. Critics said that was unlikely.\n\n'
+            'According to the bank, inflation is slowing: "We are confident," its governor told reporters.\n\n'
+            # one long paragraph: decoded in chunks (crf.viterbi), joined exactly
+            + " ".join(['The mayor said the council would meet again. "We will not wait," she told the press, '
+                        'and officials said the plan was ready.'] * 6))
+    _doc, _ex, _rules, view = _rule_pass(text)
+    b = batch(view)
+    features = batch_features(b)
+    scores = tiny_model.emissions(b)
+    assert np.allclose(scores, [tiny_model.vector(f) for f in features], atol=1e-9)
+    assert max(hi - lo for lo, hi in b.sequences) > 100
+    ours = tiny_model.tag(b)
+    theirs = [label for lo, hi in b.sequences for label in reference.tag(features[lo:hi])]
+    assert ours == theirs and set(ours) - {"O"}  # and the model does tag something
+
+
+def _plain_viterbi(scores, transitions, sequences):
+    """Viterbi one token at a time, in floating point (the textbook recursion)."""
+    import numpy as np
+
+    out = np.zeros(len(scores), dtype=int)
+    for lo, hi in sequences:
+        delta, back = scores[lo].copy(), []
+        for t in range(lo + 1, hi):
+            candidates = delta[:, None] + transitions
+            back.append(candidates.argmax(axis=0))
+            delta = candidates.max(axis=0) + scores[t]
+        label = int(delta.argmax())
+        out[hi - 1] = label
+        for t in range(hi - 1, lo, -1):
+            label = int(back[t - lo - 1][label])
+            out[t - 1] = label
+    return out
+
+
+def test_chunked_viterbi_finds_the_textbook_path():
+    """Long sequences are cut into chunks decoded from every first label and joined: the
+    labels are those of the plain recursion, for short and long sequences in one batch."""
+    import numpy as np
+
+    from framing.attribution.crf import viterbi
+
+    rng = np.random.default_rng(7)
+    for lengths in ([1], [3, 1, 5], [64, 65, 2], [500, 7, 130, 1, 81], [2000]):
+        bounds = np.cumsum([0, *lengths])
+        sequences = list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+        scores = rng.normal(scale=3.0, size=(int(bounds[-1]), 7))
+        transitions = rng.normal(scale=2.0, size=(7, 7))
+        assert (viterbi(scores, transitions, sequences) == _plain_viterbi(scores, transitions, sequences)).all(), lengths
+    assert len(viterbi(np.zeros((0, 7)), np.zeros((7, 7)), [])) == 0
 
 
 def test_a_saved_model_loads_and_tags_as_trained(tmp_path, tiny_model):
@@ -189,23 +267,54 @@ def test_a_saved_model_loads_and_tags_as_trained(tmp_path, tiny_model):
     save_model(path, tiny_model, {"framing_version": "test", "model_version": "t1", "training_data": "written for the tests"})
     tagger = load_tagger(path)
     assert tagger.version == "t1" and tagger.header["format"] == FORMAT
+    assert tagger.header["labels"] == list(tiny_model.labels) and set(tagger.header["labels"]) <= set(LABELS)
     _doc, _ex, _rules, view = _rule_pass(TAGGER_TEXT)
     labels = tagger.labels(view)
     words = view.words(0, len(view.lows))
     assert labels[words.index("said")] == "B-CUE" and labels[words.index("mayor")] == "I-SRC"
 
 
-def test_a_model_of_another_kind_or_format_version_is_refused(tmp_path, tiny_model):
+def test_a_model_of_another_kind_or_format_version_is_refused(tmp_path, tiny_crfsuite, tiny_model):
     other = tmp_path / "other.joblib"
     joblib.dump({"format": "framing-frames-model", "format_version": 1, "pipeline": b""}, other)
     with pytest.raises(ModelFormatError, match="not a framing-attribution-crf model"):
         load_tagger(other)
     future = tmp_path / "future.joblib"
-    joblib.dump({"format": FORMAT, "format_version": 99, "model": tiny_model}, future)
+    joblib.dump({"format": FORMAT, "format_version": 99, "model": tiny_model.to_bytes()}, future)
     with pytest.raises(ModelFormatError, match="make attribution-model"):
         load_tagger(future)
+    # a model file of version 6.0, CRFsuite's own bytes: rebuilt, not misread
+    crfsuite_bytes = tmp_path / "crfsuite.joblib"
+    joblib.dump({"format": FORMAT, "format_version": 1, "model": tiny_crfsuite}, crfsuite_bytes)
+    with pytest.raises(ModelFormatError, match="rebuild it with `make attribution-model`"):
+        load_tagger(crfsuite_bytes)
     with pytest.raises(FileNotFoundError):
         load_tagger(tmp_path / "missing.joblib")
+
+
+_UNPICKLED: list[str] = []
+
+
+def _trip() -> None:
+    _UNPICKLED.append("ran")
+
+
+class _Tripwire:
+    """Unpickling it calls a function: the model loader must refuse it unread."""
+
+    def __reduce__(self):
+        return _trip, ()
+
+
+def test_a_model_file_holding_anything_but_plain_values_is_refused_unread(tmp_path, tiny_model):
+    armed = tmp_path / "armed.joblib"
+    joblib.dump({"format": FORMAT, "format_version": 1, "encoding": "framing-crf-arrays-1", "model": tiny_model.to_bytes(),
+                 "extra": _Tripwire()}, armed, compress=("zlib", 6))
+    with pytest.raises(ModelFormatError, match="not a framing-attribution-crf model .*cannot read it"):
+        load_tagger(armed)
+    assert _UNPICKLED == []
+    joblib.load(armed)  # what the loader did before: the tripwire goes off
+    assert _UNPICKLED == ["ran"]
 
 
 def test_the_shipped_model_names_its_training_data_and_holds_no_running_text():

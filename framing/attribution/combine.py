@@ -21,7 +21,8 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from typing import Any
 
 from framing.attribution.features import QUOTE_MARKS, TokenView, build_view
@@ -43,8 +44,27 @@ def certain(a: Attribution) -> bool:
         and not (a.speaker or "").startswith("anonymous")
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+class _Contents:
+    """Which of some records' contents overlap a span, without comparing it with every one."""
+
+    def __init__(self, records: list[Attribution]) -> None:
+        self.records = records
+        order = sorted((a.content_start, a.content_end, k) for k, a in enumerate(records) if a.content_end > a.content_start)
+        self.starts = [lo for lo, _, _ in order]
+        self.ends = [hi for _, hi, _ in order]
+        self.index = [k for _, _, k in order]
+        self.reach = list(accumulate(self.ends, max))  # the furthest end among the first i + 1
+
+    def overlapping(self, span: tuple[int, int]) -> list[Attribution]:
+        """The records whose content overlaps ``span``, in the order they were given."""
+        lo, hi = span
+        found: list[int] = []
+        j = bisect_left(self.starts, hi) - 1 if hi > lo else -1
+        while j >= 0 and self.reach[j] > lo:
+            if self.ends[j] > lo:
+                found.append(self.index[j])
+            j -= 1
+        return [self.records[k] for k in sorted(found)]
 
 
 def _paragraphs_to_tag(view: TokenView, rules: list[Attribution]) -> list[int]:
@@ -73,12 +93,30 @@ def _is_person(name: str, gaz: Any) -> bool:
     return ";" not in name and bool(words) and words[-1] not in gaz.org_heads
 
 
-def _record(doc: Document, ex: RuleExtractor, resolver: SourceResolver, t: Tagged) -> Attribution:
+class _Quotes:
+    """The document's outermost quotations, to find the first one holding a span."""
+
+    def __init__(self, quotes: list[Any]) -> None:
+        self.quotes = quotes
+        self.starts = [q.start for q in quotes]
+        self.ends = [q.end for q in quotes]
+        self.ordered = self.starts == sorted(self.starts) and self.ends == sorted(self.ends)
+
+    def holding(self, lo: int, hi: int) -> Any:
+        """The first quotation that starts by ``lo`` and ends from ``hi`` on (a mark each side
+        may lie outside the span)."""
+        if not self.ordered:  # never for quotations that do not overlap; kept for safety
+            return next((q for q in self.quotes if q.start <= lo and q.end >= hi), None)
+        k = bisect_left(self.ends, hi)
+        return self.quotes[k] if k < len(self.quotes) and self.starts[k] <= lo else None
+
+
+def _record(doc: Document, ex: RuleExtractor, resolver: SourceResolver, quotes: _Quotes, t: Tagged) -> Attribution:
     """A tagged attribution as an Attribution record (kind, speaker, verb class)."""
     text, gaz = doc.text, ex.gaz
     cue_text = text[t.cue[0]:t.cue[1]] if t.cue else None
     lows = norm(cue_text).split() if cue_text else []
-    quote = next((q for q in ex.quotes if q.start <= t.content[0] + 1 and q.end >= t.content[1] - 1), None)
+    quote = quotes.holding(t.content[0] + 1, t.content[1] - 1)
     starts_quoted = text[t.content[0]] in QUOTE_MARKS
     if t.cue is None:
         kind = "floating" if quote is not None or starts_quoted else "indirect"
@@ -138,13 +176,14 @@ def _combine(doc: Document, rules: list[Attribution], tagged: list[Attribution])
     """Certain rule records win; elsewhere the tagger decides; the rules fill what it left."""
     sure = [a for a in rules if certain(a)]
     unsure = [a for a in rules if not certain(a)]
+    sure_at, unsure_at = _Contents(sure), _Contents(unsure)
     kept = list(sure)
     for t in tagged:
         span = (t.content_start, t.content_end)
-        rivals = [r for r in sure if _overlap(span, (r.content_start, r.content_end)) > 0]
+        rivals = sure_at.overlapping(span)
         if not rivals:
             if t.speaker is None:  # a rule record the tagger overrules may still know who speaks
-                known = [r for r in unsure if r.speaker and _overlap(span, (r.content_start, r.content_end)) > 0]
+                known = [r for r in unsure_at.overlapping(span) if r.speaker]
                 if known:
                     r = known[0]
                     t = replace_attribution(t, speaker=r.speaker, speaker_type=r.speaker_type, affiliation=r.affiliation)
@@ -165,8 +204,8 @@ def _combine(doc: Document, rules: list[Attribution], tagged: list[Attribution])
             cue_end=r.cue_end if t.cue is None else t.cue_end, verb_class=r.verb_class if t.cue is None else t.verb_class,
             quotation=False, quote_start=None, quote_end=None,
         ))
-    covered = [(a.content_start, a.content_end) for a in kept]
-    kept.extend(a for a in unsure if not any(_overlap((a.content_start, a.content_end), s) > 0 for s in covered))
+    covered = _Contents(kept)
+    kept.extend(a for a in unsure if not covered.overlapping((a.content_start, a.content_end)))
     return sorted(kept, key=lambda a: (a.content_start, a.content_end))
 
 
@@ -213,7 +252,8 @@ def _run(doc: Document, resources: Any, mode: str = "combined") -> tuple[RuleExt
     for a in rules:
         if a.speaker and a.speaker_start is not None and _is_person(a.speaker, gaz):
             resolver.add(a.speaker_start, Who(a.speaker, a.speaker_type, a.affiliation, "person"), (a.speaker_start, a.speaker_end))
-    tagged = _inherit_speakers(doc, ex, [_record(doc, ex, resolver, t) for t in found])
+    quotes = _Quotes(ex.quotes)
+    tagged = _inherit_speakers(doc, ex, [_record(doc, ex, resolver, quotes, t) for t in found])
     if mode == "tagger":
         return ex, _mark_inside(tagged)
     return ex, _mark_inside(_combine(doc, rules, tagged))

@@ -4,6 +4,9 @@ that pronouns and descriptions take the latest compatible entity."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any, NamedTuple
 
 from framing.attribution.lexicon import PUNCT_STOP, Who, capitalised, first_names, norm, phrase_key
@@ -412,17 +415,22 @@ class SourceResolver:
         self.ex = ex
         self.view = view
         self.gaz = ex.gaz
-        self.named: list[Named] = []
+        self.named: list[Named] = []  # in the order they were added
+        self._by_offset: list[Named] = []  # by offset, then in the order they were added
+        self._keys: list[tuple[int, int]] = []  # (offset, -order) of each of _by_offset
         gaz = ex.gaz
         lows, tags, starts, text = view.lows, view.tags, view.starts, ex.text
         names = first_names()
         n_toks = len(lows)
-        for t, tag in enumerate(tags):
+        # only tokens tagged as a known person, or a first name, can start a named person
+        person = [t for t, tag in enumerate(tags) if tag and "ent=person" in tag]
+        for t in sorted({*person, *(t for t, low in enumerate(lows) if low in names)}):
+            tag = tags[t]
             if "ent=person" in tag:
                 found = gaz.entities.match(lows, t)
                 if found:
                     n, who = found
-                    self.named.append(Named(starts[t], who, gender_of(lows[t : t + n], gaz)))
+                    self._add(Named(starts[t], who, gender_of(lows[t : t + n], gaz)))
             elif lows[t] in names and text[starts[t]].isupper() and not view.quoted[t] and t + 1 < n_toks \
                     and text[starts[t + 1]].isupper() and "ent=person" not in tags[t + 1]:
                 # a first name and a capitalised word: a person named in passing ("John Bolton")
@@ -430,19 +438,32 @@ class SourceResolver:
                 while k < n_toks and text[starts[k]].isupper() and k - t < 4:
                     k += 1
                 name = text[starts[t] : view.ends[k - 1]]
-                self.named.append(Named(starts[t], Who(name, "unknown", None, "person"), names[lows[t]]))
+                self._add(Named(starts[t], Who(name, "unknown", None, "person"), names[lows[t]]))
 
     def add(self, offset: int, who: Who, mention: tuple[int, int] | None) -> None:
         """A speaker resolved by a name (by the rules or here): a referent for later pronouns."""
         if who.name and who.kind == "person":
             words = norm(self.ex.text[mention[0] : mention[1]]).split() if mention else []
-            self.named.append(Named(offset, who, gender_of(words + norm(who.name).split(), self.gaz), True))
+            self._add(Named(offset, who, gender_of(words + norm(who.name).split(), self.gaz), True))
+
+    def _add(self, named: Named) -> None:
+        key = (named.offset, -len(self.named))
+        at = bisect_left(self._keys, key)
+        self._keys.insert(at, key)
+        self._by_offset.insert(at, named)
+        self.named.append(named)
+
+    def _before(self, offset: int) -> Iterator[Named]:
+        """The names mentioned before ``offset``, nearest first (the earlier added first on a tie)."""
+        by_offset = self._by_offset
+        for k in range(bisect_left(self._keys, (offset, -len(self.named))) - 1, -1, -1):
+            yield by_offset[k]
 
     def _nearest(self, offset: int, gender: str, speaker_type: str | None) -> Who | None:
         """The nearest earlier compatible speaker; failing one, the nearest person mentioned."""
-        before = sorted((n for n in self.named if n.offset < offset), key=lambda n: -n.offset)
+        before = list(islice(self._before(offset), 60))
         for speakers_only in (True, False):
-            for named in before[:60]:
+            for named in before:
                 if speakers_only and not named.speaker:
                     continue
                 if gender and named.gender and named.gender != gender:
@@ -507,7 +528,7 @@ class SourceResolver:
             who = found[0]
             if who.name and " " not in who.name and who.kind == "person":  # a surname named in full before
                 surname = norm(who.name)
-                for named in sorted((n for n in self.named if n.offset < start), key=lambda n: -n.offset):
+                for named in self._before(start):
                     if named.who.name and norm(named.who.name).split()[-1] == surname:
                         return named.who
             return who

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from framing.attribution.features import TokenView, paragraph_features
+import numpy as np
+
+from framing.attribution.crf import CRF, ENCODING
+from framing.attribution.features import TokenView, batch, batch_features
 
 FORMAT = "framing-attribution-crf"
 MODEL_NAME = "attribution_crf.joblib"
@@ -96,23 +99,37 @@ class _Chunk:
     resumed: bool  # began with an I- tag
 
 
-def chunks(labels: Sequence[str]) -> list[_Chunk]:
-    out: list[_Chunk] = []
-    current: _Chunk | None = None
-    for t, label in enumerate(labels):
-        if label == "O":
-            current = None
-            continue
-        prefix, role = label[0], label[2:]
-        if current is not None and prefix == "I" and current.role == role and current.hi == t:
-            current.hi = t + 1
-            continue
-        current = _Chunk(role, t, t + 1, prefix == "I")
-        out.append(current)
-    return out
+_ROLES = ("", "SRC", "CUE", "CON")
+_ROLE_OF = np.array([_ROLES.index(label[2:]) if label != "O" else 0 for label in LABELS])
+_BEGINS = np.array([label.startswith("B-") for label in LABELS])
+LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
 
 
-def decode(view: TokenView, labels: Sequence[str]) -> list[Tagged]:
+def label_ids(labels: Sequence[str] | np.ndarray) -> np.ndarray:
+    """Labels as indices into LABELS (an index array is taken as it is)."""
+    if isinstance(labels, np.ndarray):
+        return labels
+    return np.array([LABEL_INDEX[label] for label in labels], dtype=np.intp)
+
+
+def chunks(labels: Sequence[str] | np.ndarray) -> list[_Chunk]:
+    """Runs of one role: a B- tag, or an I- tag after another role or O, starts a run (the
+    latter ``resumed``); an I- tag of the same role continues it."""
+    ids = label_ids(labels)
+    if not len(ids):
+        return []
+    role = _ROLE_OF[ids]
+    begin = _BEGINS[ids]
+    previous = np.zeros_like(role)
+    previous[1:] = role[:-1]
+    start = (role != 0) & (begin | (previous != role))
+    stops = np.flatnonzero((role == 0) | start)  # where a run cannot go on
+    first = np.flatnonzero(start)
+    last = np.append(stops, len(ids))[np.searchsorted(stops, first, side="right")]
+    return [_Chunk(_ROLES[r], lo, hi, not b) for r, lo, hi, b in zip(role[first].tolist(), first.tolist(), last.tolist(), begin[first].tolist())]
+
+
+def decode(view: TokenView, labels: Sequence[str] | np.ndarray) -> list[Tagged]:
     """Attributions from token labels: resumed contents merged, then each cue with its nearest
     source and content in the same paragraph (or the content opening the next paragraph after
     a colon); a content with no cue left is an attribution of its own, with the nearest source
@@ -142,32 +159,55 @@ def decode(view: TokenView, labels: Sequence[str]) -> list[Tagged]:
     def gap(a: _Chunk, b: _Chunk) -> int:
         return max(b.lo - a.hi, a.lo - b.hi, 0)
 
-    def nearest(chunk: _Chunk, pool: list[_Chunk], indices: Sequence[int], used: set[int], ok: Any = None) -> int | None:
-        """The unused chunk of ``indices`` (sorted by position) nearest to ``chunk``: the first
-        unused one on each side of it, whichever is closer (chunks do not overlap)."""
-        starts = [pool[k].lo for k in indices]
+    def nearest(chunk: _Chunk, pool: list[_Chunk], indices: Sequence[int], starts: list[int], used: set[int],
+                ok: Any = None, limit: int | None = None) -> int | None:
+        """The unused chunk of ``indices`` (sorted by position, ``starts`` their first tokens)
+        nearest to ``chunk`` (at most ``limit`` tokens away), the left one on a tie. Chunks do
+        not overlap one another, so the gaps grow as the scan moves away from ``chunk``."""
         at = bisect_left(starts, chunk.lo)
-        left = next((indices[m] for m in range(at - 1, -1, -1) if indices[m] not in used and (ok is None or ok(pool[indices[m]]))), None)
-        right = next((indices[m] for m in range(at, len(indices)) if indices[m] not in used and (ok is None or ok(pool[indices[m]]))), None)
-        if left is None or (right is not None and gap(chunk, pool[right]) < gap(chunk, pool[left])):
-            return right
-        return left
+        lo, hi = chunk.lo, chunk.hi
+        best, best_gap = None, (limit if limit is not None else len(view.lows))
+        for m in range(at, len(indices)):
+            k = indices[m]
+            other = pool[k]
+            g = max(other.lo - hi, lo - other.hi, 0)
+            if g > best_gap:
+                break
+            if k not in used and (ok is None or ok(other)):
+                best, best_gap = k, g
+                break
+        for m in range(at - 1, -1, -1):
+            k = indices[m]
+            other = pool[k]
+            if max(other.lo - hi, lo - other.hi, 0) > best_gap:
+                break
+            if k not in used and (ok is None or ok(other)):
+                return k
+        return best
+
+    source_starts = {p: [sources[k].lo for k in indices] for p, indices in sources_in.items()}
+    reach_in: dict[int, tuple[list[int], list[int]]] = {}  # paragraph -> the contents a cue there reaches
+
+    def reach(pc: int) -> tuple[list[int], list[int]]:
+        if pc not in reach_in:
+            indices = list(contents_in.get(pc, ()))  # in text order
+            if view.lows[view.paragraphs[pc][1] - 1] == ":":  # a colon lead-in: the next paragraph
+                indices += [k for k in contents_in.get(pc + 1, ()) if para[contents[k].lo] == pc + 1]
+            reach_in[pc] = indices, [contents[k].lo for k in indices]
+        return reach_in[pc]
 
     used_sources: set[int] = set()
     used_contents: set[int] = set()
     out: list[Tagged] = []
     char = _Chars(view)
+    no_sources: list[int] = []
     for cue in (c for c in merged if c.role == "CUE"):
         pc = para[cue.lo]
-        reach = list(contents_in.get(pc, ()))
-        if view.lows[view.paragraphs[pc][1] - 1] == ":":  # a colon lead-in: the next paragraph
-            reach += [k for k in contents_in.get(pc + 1, ()) if para[contents[k].lo] == pc + 1]
-        best_content = nearest(cue, contents, sorted(reach, key=lambda k: contents[k].lo), used_contents)
+        best_content = nearest(cue, contents, *reach(pc), used_contents)
         if best_content is None:
             continue
-        best_source = nearest(cue, sources, sources_in.get(pc, []), used_sources)
-        if best_source is not None and gap(cue, sources[best_source]) > 25:
-            best_source = None
+        best_source = nearest(cue, sources, sources_in.get(pc, no_sources), source_starts.get(pc, no_sources), used_sources,
+                              limit=25)
         used_contents.add(best_content)
         if best_source is not None:
             used_sources.add(best_source)
@@ -181,8 +221,9 @@ def decode(view: TokenView, labels: Sequence[str]) -> list[Tagged]:
         if k in used_contents:
             continue
         # no cue: the nearest source of the same sentence still names the speaker
-        near = nearest(c, sources, sources_in.get(para[c.lo], []), used_sources, lambda s, c=c: gap(c, s) <= 25 and (
-            sentence[s.lo] == sentence[c.lo] or sentence[s.hi - 1] == sentence[c.hi - 1]))
+        pc = para[c.lo]
+        near = nearest(c, sources, sources_in.get(pc, no_sources), source_starts.get(pc, no_sources), used_sources,
+                       lambda s, c=c: sentence[s.lo] == sentence[c.lo] or sentence[s.hi - 1] == sentence[c.hi - 1], limit=25)
         if near is not None:
             used_sources.add(near)
         out.append(Tagged(char.span(c), char.span(sources[near]) if near is not None else None, None))
@@ -201,25 +242,13 @@ class _Chars:
 # -- the model ----------------------------------------------------------------------------------
 
 
-def sequences(view: TokenView, paragraphs: Iterable[int] | None = None) -> Iterator[tuple[int, int, list[list[str]]]]:
-    """(lo, hi, features) for each paragraph of the view (or the chosen paragraph indices)."""
-    chosen = range(len(view.paragraphs)) if paragraphs is None else paragraphs
-    for k in chosen:
-        lo, hi = view.paragraphs[k]
-        previous = view.paragraphs[k - 1] if k > 0 else None
-        yield lo, hi, paragraph_features(view, lo, hi, previous)
-
-
 class AttributionTagger:
-    """A trained CRF, ready to tag; build with :func:`load_tagger` or :meth:`from_bytes`."""
+    """A trained CRF, ready to tag; build with :func:`load_tagger`."""
 
-    def __init__(self, model: bytes, header: dict[str, Any]) -> None:
-        import pycrfsuite
-
+    def __init__(self, crf: CRF, header: dict[str, Any]) -> None:
         self.header = header
-        self._model = model  # crfsuite reads the buffer in place: it must outlive the tagger
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open_inmemory(model)
+        self.crf = crf
+        self._to_labels = np.array([LABEL_INDEX[label] for label in crf.labels], dtype=np.intp)
 
     @property
     def version(self) -> str:
@@ -227,40 +256,54 @@ class AttributionTagger:
 
     def feature_names(self) -> list[str]:
         """Every attribute (feature name) with a non-zero weight in the model."""
-        return sorted({attribute for attribute, _label in self._tagger.info().state_features})
+        return sorted(self.crf.attributes)
 
-    def labels(self, view: TokenView, paragraphs: Iterable[int] | None = None) -> list[str]:
-        """One label per token of the view; paragraphs not chosen are all 'O'."""
-        out = ["O"] * len(view.lows)
-        for lo, hi, feats in sequences(view, paragraphs):
-            out[lo:hi] = self._tagger.tag(feats)
+    def label_ids(self, view: TokenView, paragraphs: Iterable[int] | None = None) -> np.ndarray:
+        """One label per token of the view, as indices into LABELS; paragraphs not chosen are
+        all 'O'."""
+        out = np.zeros(len(view.lows), dtype=np.intp)
+        b = batch(view, None if paragraphs is None else list(paragraphs))
+        out[b.index] = self._to_labels[self.crf.viterbi(self.crf.emissions(b), b.sequences)]
         return out
 
+    def labels(self, view: TokenView, paragraphs: Iterable[int] | None = None) -> list[str]:
+        """:meth:`label_ids` as label strings."""
+        return [LABELS[k] for k in self.label_ids(view, paragraphs).tolist()]
+
     def tag(self, view: TokenView, paragraphs: Iterable[int] | None = None) -> list[Tagged]:
-        return decode(view, self.labels(view, paragraphs))
+        return decode(view, self.label_ids(view, paragraphs))
 
 
 def default_model_path() -> Any:
     return files("framing.models").joinpath(MODEL_NAME)
 
 
-def save_model(path: str | os.PathLike, model: bytes, fields: dict[str, Any]) -> None:
+def save_model(path: str | os.PathLike, crf: CRF, fields: dict[str, Any]) -> None:
     from framing.models.modelfile import write_model_bytes
 
-    write_model_bytes(path, FORMAT, model, fields)
+    write_model_bytes(path, FORMAT, crf.to_bytes(), {**fields, "encoding": ENCODING, "labels": list(crf.labels)})
 
 
 def load_tagger(source: Any = None) -> AttributionTagger:
     """The tagger in ``source`` (a path or file), or the shipped one."""
-    from framing.models.modelfile import read_model_bytes
+    from framing.models.modelfile import ModelFormatError, read_model_bytes
 
+    name = f"framing/models/{MODEL_NAME}" if source is None else str(getattr(source, "name", source))
     if source is None:
-        source = default_model_path()
-        with source.open("rb") as handle:
-            header, model = read_model_bytes(handle, FORMAT, name=f"framing/models/{MODEL_NAME}", retrain=RETRAIN)
+        with default_model_path().open("rb") as handle:
+            header, model = read_model_bytes(handle, FORMAT, name=name, retrain=RETRAIN)
     else:
         header, model = read_model_bytes(source, FORMAT, retrain=RETRAIN)
-    return AttributionTagger(model, header)
+    if header.get("encoding") != ENCODING:
+        raise ModelFormatError(
+            f"{name}: the model is stored as {header.get('encoding', 'CRFsuite bytes')!r}, this framing reads "
+            f"{ENCODING!r} (saved by framing {header.get('framing_version', '?')}); rebuild it with `{RETRAIN}`"
+        )
+    try:
+        crf = CRF.from_bytes(model)
+    except (ValueError, KeyError, OSError) as error:
+        raise ModelFormatError(f"{name}: damaged model ({type(error).__name__}: {error}); rebuild it with `{RETRAIN}`") from None
+    return AttributionTagger(crf, header)
 
 
 @lru_cache(maxsize=1)
@@ -272,10 +315,11 @@ def shipped_tagger() -> AttributionTagger | None:
         return None
 
 
-def train(
+def train_crfsuite(
     examples: Iterable[tuple[TokenView, list[str]]], *, params: dict[str, Any] | None = None
 ) -> bytes:
-    """Train a CRF on (view, labels) pairs, one sequence per paragraph; the model's bytes."""
+    """Train a CRF with CRFsuite on (view, labels) pairs, one sequence per sentence; the
+    CRFsuite model's bytes."""
     import tempfile
 
     import pycrfsuite
@@ -283,10 +327,18 @@ def train(
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
     trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
     for view, labels in examples:
-        for lo, hi, feats in sequences(view):
-            trainer.append(feats, labels[lo:hi])
+        b = batch(view)
+        feats = batch_features(b)
+        gold = [labels[t] for t in b.index.tolist()]
+        for lo, hi in b.sequences:
+            trainer.append(feats[lo:hi], gold[lo:hi])
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.crfsuite")
         trainer.train(path)
         with open(path, "rb") as handle:
             return handle.read()
+
+
+def train(examples: Iterable[tuple[TokenView, list[str]]], *, params: dict[str, Any] | None = None) -> CRF:
+    """Train a CRF on (view, labels) pairs (:func:`train_crfsuite`), as arrays."""
+    return CRF.from_crfsuite(train_crfsuite(examples, params=params))

@@ -4,7 +4,9 @@
 
 Reads ``attribution/polnear-train.jsonl`` from eval-data (not distributed). Without it, says so
 in one line and leaves the shipped model as it is. Deterministic: the articles are read in file
-order, crfsuite's L-BFGS has no random state, and the header holds no time stamp.
+order, crfsuite's L-BFGS has no random state, and the header holds no time stamp. CRFsuite
+trains; the file holds the trained weights as arrays (:mod:`framing.attribution.crf`), which is
+what the analyzer tags with.
 
 The model holds feature weights only: feature names are single lower-cased tokens with a prefix
 (``w=said``, ``-1w|w=he|said``), shapes, suffixes and lexicon tags; no text of the corpus beyond
@@ -21,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from framing.attribution.features import TokenView, build_view
-from framing.attribution.tagger import DEFAULT_PARAMS, FORMAT, LABELS, gold_labels, save_model, train
+from framing.attribution.tagger import DEFAULT_PARAMS, FORMAT, gold_labels, save_model, train
 
 TRAIN = "attribution/polnear-train.jsonl"
-MODEL_VERSION = "1"
+MODEL_VERSION = "1"  # the weights; how the file stores them is the header's "encoding"
 TRAINING_DATA = (
     "PolNeAR train split (Newell, Margolin & Ruths, 'An Attribution Relations Corpus for Political "
     "News', LREC 2018; github.com/networkdynamics/PolNeAR @ c3eee83): 820 US election news articles, "
@@ -61,7 +63,7 @@ def build(rows: Sequence[dict[str, Any]], output: str | Path, params: dict[str, 
 
     resources = default_resources()
     settings = {**DEFAULT_PARAMS, **(params or {})}
-    model = train(examples(rows, resources), params=settings)
+    crf = train(examples(rows, resources), params=settings)
     fields = {
         "framing_version": __version__,
         "model_version": MODEL_VERSION,
@@ -69,12 +71,12 @@ def build(rows: Sequence[dict[str, Any]], output: str | Path, params: dict[str, 
         "training_data": TRAINING_DATA,
         "training_articles": len(rows),
         "training_sha256": hashlib.sha256("".join(r["id"] for r in rows).encode()).hexdigest(),
-        "labels": list(LABELS),
+        "labels": list(crf.labels),
         "params": settings,
         "command": "make attribution-model",
         "evaluation": "make eval (PolNeAR dev, attribution section); docs/attribution.md",
     }
-    save_model(output, model, fields)
+    save_model(output, crf, fields)
     return fields
 
 

@@ -12,12 +12,18 @@ model from another scikit-learn release is refused with a message saying how to 
 instead of failing somewhere inside unpickling, and a model of another kind (a frames model
 given where a loaded-sentence model is expected) is named as such. Like every pickle, only load
 model files you trust.
+
+A model that is not a scikit-learn pipeline (the attribution CRF, stored as NumPy arrays) keeps
+its own bytes under ``"model"`` (:func:`write_model_bytes`); :func:`read_model_bytes` reads such
+a file without unpickling any class or function, so it refuses one that holds anything else.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
+import zlib
 from typing import Any, BinaryIO
 
 import joblib
@@ -117,19 +123,42 @@ def read_model_file(
 
 
 def write_model_bytes(path: str | os.PathLike, format: str, model: bytes, fields: dict[str, Any]) -> None:
-    """Write a model that is not a scikit-learn pipeline (a crfsuite model's bytes) under the
-    same header; nothing in the file needs unpickling beyond the header dict itself."""
+    """Write a model that is not a scikit-learn pipeline (its own bytes) under the same header;
+    the file holds plain values only (:func:`read_model_bytes` reads it without unpickling any
+    class or function)."""
     header = {"format": format, "format_version": FORMAT_VERSION, **fields, "model": bytes(model)}
     joblib.dump(header, path, compress=("zlib", 6))
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles dicts, lists, strings, bytes and numbers; refuses anything that names a class or
+    a function (the only way a pickle runs code)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"the file names {module}.{name}; a plain model header names nothing")
+
+
+def _load_plain(source: str | os.PathLike | BinaryIO) -> Any:
+    """A joblib file of plain values (as :func:`write_model_bytes` writes it: zlib-compressed or
+    not), read with :class:`_PlainUnpickler`."""
+    if hasattr(source, "read"):
+        raw = source.read()
+    else:
+        with open(source, "rb") as handle:
+            raw = handle.read()
+    if raw[:1] == b"x":  # a zlib stream (a pickle starts with its protocol opcode, 0x80)
+        raw = zlib.decompress(raw)
+    return _PlainUnpickler(io.BytesIO(raw)).load()
 
 
 def read_model_bytes(
     source: str | os.PathLike | BinaryIO, format: str, *, name: str | None = None, retrain: str
 ) -> tuple[dict[str, Any], bytes]:
-    """The checked header and the model bytes of a file written by :func:`write_model_bytes`."""
+    """The checked header and the model bytes of a file written by :func:`write_model_bytes`;
+    nothing in the file is unpickled but plain values."""
     name = name or str(getattr(source, "name", source))
     try:
-        header = joblib.load(source)
+        header = _load_plain(source)
     except (OSError, FileNotFoundError):
         raise
     except Exception as error:  # noqa: BLE001 - anything unreadable is "not a model file"

@@ -489,6 +489,7 @@ class StoryIndex:
             else np.zeros(n, dtype=bool)
         links = sparse.coo_matrix(_undated_attached(links, dated))
         labels = _cohesive_components(links, vectors, settings.threshold)
+        del graph, links, dated  # not needed for the tables
         return self._stories(labels, vectors, settings, top_terms)
 
     def _stories(self, labels: np.ndarray, vectors: sparse.csr_matrix, settings: StorySettings,

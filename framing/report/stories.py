@@ -78,13 +78,17 @@ def within_story_effects(table: pd.DataFrame, figures: Sequence[str] | None = No
     outlets_per_story = data.groupby("story")["outlet"].nunique()
     shared = outlets_per_story.index[outlets_per_story >= min_outlets]
     inside = data["story"].isin(shared)
-    cell = values[inside].groupby([data.loc[inside, "story"], data.loc[inside, "outlet"]]).mean()
-    cell_articles = values[inside].notna().groupby([data.loc[inside, "story"], data.loc[inside, "outlet"]]).sum()
+    keys = [data.loc[inside, "story"], data.loc[inside, "outlet"]]
+    values = values[inside]
+    del data, inside  # each table below is about articles × figures: only what is still needed is kept
+    cell = values.groupby(keys).mean()
+    cell_articles = values.notna().groupby(keys).sum()
+    del values, keys
     stories = cell.index.get_level_values(0)
-    total = cell.groupby(stories).transform("sum")
-    count = cell.notna().groupby(stories).transform("sum")
-    others = (total - cell.fillna(0.0)) / (count - cell.notna().astype(int)).where(lambda n: n > 0)
+    others = (cell.groupby(stories).transform("sum") - cell.fillna(0.0)) \
+        / (cell.notna().groupby(stories).transform("sum") - cell.notna().astype(int)).where(lambda n: n > 0)
     difference = cell - others  # NaN where the outlet or every other outlet lacks the figure
+    del cell, others
 
     rows = []
     for outlet in sorted(raw.index):
@@ -213,10 +217,10 @@ class StoryCollector:
 
     def effects(self, articles: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
         """Within-story effects of the report's figures (``articles``: the report's article table)."""
-        story_of = self.stories().story_of()
-        table = articles.assign(story=articles["id"].map(story_of))
-        table = table[table["story"].notna()]
-        return within_story_effects(table, effect_figures(table.columns), n_boot=n_boot, seed=seed)
+        story = articles["id"].map(self.stories().story_of())
+        known = story.notna()
+        return within_story_effects(articles[known].assign(story=story[known]), effect_figures(articles.columns),
+                                    n_boot=n_boot, seed=seed)
 
     def section(self, articles: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> StorySection:
         """The Stories section of the report (``articles``: the report's article table)."""

@@ -50,7 +50,6 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -84,6 +83,7 @@ SLICE_CELLS = 1 << 18
 # STORY_BLOCK stories at a time.
 BLOCK_ARTICLES = 2048
 STORY_BLOCK = 4096
+CHARS_PER_WORD = 12  # characters tokenised per word wanted, at first (words average ~6 with a space)
 # A story of at least COHESION_MIN_SIZE articles must have a mean cosine of its articles to their
 # centroid of at least MIN_COHESION; a looser one is a chain, split with the threshold raised.
 COHESION_MIN_SIZE = 3
@@ -312,7 +312,7 @@ class StoryIndex:
         if not isinstance(text, str):
             raise ValueError(f"article {id!r}: text must be a string, got {type(text).__name__}")
         self._seen.add(id)
-        words = [m.group() for m in islice(_TOKEN.finditer(text.lower()), max(self.lead_words, self.body_words, 0))]
+        words = _first_words(text.lower(), max(self.lead_words, self.body_words, 0))
         bags = [self._bag(_TOKEN.findall(str(title or "").lower())), self._bag(words[: self.lead_words]),
                 self._bag(words[: self.body_words])]
         self._bags.append(bags)
@@ -574,6 +574,18 @@ def _columns(matrix: sparse.csr_matrix, keep: np.ndarray, rank: np.ndarray, widt
     kept = np.concatenate([[0], np.cumsum(mask)])
     return sparse.csr_matrix((matrix.data[mask], rank[matrix.indices[mask]], kept[matrix.indptr]),
                              shape=(matrix.shape[0], width))
+
+
+def _first_words(text: str, count: int) -> list[str]:
+    """The first ``count`` tokens of ``text`` (as ``_TOKEN.findall(text)[:count]``), tokenising a
+    prefix of the text when it holds more than ``count`` of them: only the last token found in a
+    prefix can be cut by its end, so the ones before it are the text's own."""
+    end = CHARS_PER_WORD * count
+    if end < len(text):
+        words = _TOKEN.findall(text, 0, end)
+        if len(words) > count:
+            return words[:count]
+    return _TOKEN.findall(text)[:count]
 
 
 def _undated_attached(links: sparse.spmatrix, dated: np.ndarray) -> sparse.csr_matrix:

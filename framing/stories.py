@@ -41,9 +41,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
+import sys
+import tempfile
+import weakref
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +72,18 @@ MAX_CHUNK = 1024  # rows of one chunk at most
 # the neighbours found is then computed with every term): they cost most and tell stories apart
 # least, and without them the search costs at most SEARCH_MAX_DF × the corpus's word count.
 SEARCH_MAX_DF = 1000
-PAIR_BATCH = 20_000  # neighbour pairs whose exact similarity is computed at once
+# Neighbour pairs whose exact similarity is computed at once (each pair's sum is its own: the
+# batch only bounds memory, ~1.5 MB of rows per 1,000 pairs on news text).
+PAIR_BATCH = 4096
+# Rows × candidates of the dense similarities held at once: a chunk's rows are scored a slice at
+# a time (the result is the same: each row's similarities and top neighbours are its own).
+SLICE_CELLS = 1 << 18
+# Articles whose word counts are gathered in memory before they go, as one block, to the index's
+# temporary file; the vectors are computed a block at a time, and the stories' top terms
+# STORY_BLOCK stories at a time.
+BLOCK_ARTICLES = 2048
+STORY_BLOCK = 4096
+CHARS_PER_WORD = 12  # characters tokenised per word wanted, at first (words average ~6 with a space)
 # A story of at least COHESION_MIN_SIZE articles must have a mean cosine of its articles to their
 # centroid of at least MIN_COHESION; a looser one is a chain, split with the threshold raised.
 COHESION_MIN_SIZE = 3
@@ -175,9 +191,89 @@ class Stories:
         return self.stories[self.stories["n_outlets"] >= min_outlets]
 
 
+class _Bags:
+    """Every article's three bags of words (title, lead, body): for each, the term ids (int32)
+    and counts (float32) in the bag's own order (first occurrence; the vectors' float sums
+    follow it). Memory keeps each bag's length and the bags of the last ``BLOCK_ARTICLES``
+    articles at most; the others are written, a block at a time, to a temporary file (unlinked
+    when created, so it goes with the process however it ends; closed with the index)."""
+
+    def __init__(self) -> None:
+        self.lengths = tuple(array("i") for _ in range(3))
+        self._terms = tuple(array("i") for _ in range(3))  # the block being gathered
+        self._counts = tuple(array("f") for _ in range(3))
+        self._blocks: list[tuple[int, int, int]] = []  # (first article, articles, byte offset) of each block written
+        self._file: Any = None
+        self._size = 0
+
+    def __len__(self) -> int:
+        return len(self.lengths[0])
+
+    def total(self, field: int) -> int:
+        """The entries of one field over all articles."""
+        return int(np.frombuffer(self.lengths[field], dtype=np.int32).sum(dtype=np.int64))
+
+    def append(self, bags: Sequence[tuple[list[int], list[int]]]) -> None:
+        for field, (terms, counts) in enumerate(bags):
+            self._terms[field].extend(terms)
+            self._counts[field].extend(counts)
+            self.lengths[field].append(len(terms))
+        if len(self) - self._written() >= BLOCK_ARTICLES:
+            self._write()
+
+    def _written(self) -> int:
+        first, count, _ = self._blocks[-1] if self._blocks else (0, 0, 0)
+        return first + count
+
+    def _write(self) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="framing-stories-")
+            weakref.finalize(self, self._file.close)
+        first = self._written()
+        self._blocks.append((first, len(self) - first, self._size))
+        for field in range(3):
+            for buffer in (self._terms[field], self._counts[field]):
+                self._file.write(buffer)
+                self._size += len(buffer) * buffer.itemsize
+                del buffer[:]
+        self._file.flush()
+
+    def _read(self, offset: int, size: int) -> bytes:
+        pieces = []
+        while size > 0:
+            piece = os.pread(self._file.fileno(), size, offset)
+            if not piece:
+                raise OSError(f"the stories' temporary file ended early (at byte {offset})")
+            pieces.append(piece)
+            offset, size = offset + len(piece), size - len(piece)
+        return b"".join(pieces)
+
+    def blocks(self) -> Iterator[tuple[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]]:
+        """Each block of articles in order: (its first article, per field (indptr, term ids,
+        counts)); the articles not yet written come last, from memory."""
+        blocks = list(self._blocks)
+        if len(self) > self._written() or not blocks:
+            blocks.append((self._written(), len(self) - self._written(), -1))
+        for first, count, offset in blocks:
+            lengths = [np.frombuffer(self.lengths[f], dtype=np.int32)[first:first + count].astype(np.int64) for f in range(3)]
+            if offset >= 0:
+                data = self._read(offset, 8 * sum(int(n.sum()) for n in lengths))
+                fields, position = [], 0
+                for n in lengths:
+                    size = 4 * int(n.sum())
+                    fields.append((np.frombuffer(data, np.int32, size // 4, position),
+                                   np.frombuffer(data, np.float32, size // 4, position + size)))
+                    position += 2 * size
+            else:
+                fields = [(np.array(self._terms[f], dtype=np.int32), np.array(self._counts[f], dtype=np.float32))
+                          for f in range(3)]
+            yield first, [(np.concatenate([[0], np.cumsum(n)]), terms, counts)
+                          for n, (terms, counts) in zip(lengths, fields)]
+
+
 class StoryIndex:
-    """Articles collected one at a time (only their word counts and a few fields are kept, not
-    their texts), then clustered into stories with :meth:`cluster`."""
+    """Articles collected one at a time (only their word counts, on disk, and a few fields are
+    kept, not their texts), then clustered into stories with :meth:`cluster`."""
 
     def __init__(self, *, title_weight: float = TITLE_WEIGHT, lead_weight: float = LEAD_WEIGHT,
                  lead_words: int = LEAD_WORDS, body_words: int = BODY_WORDS) -> None:
@@ -190,21 +286,23 @@ class StoryIndex:
         self.outlets: list[str] = []
         self.titles: list[str] = []
         self.dates: list[str] = []
-        self._bags: list[list[tuple[np.ndarray, np.ndarray]]] = [[], [], []]  # title, lead, body: (term ids, counts)
+        self._bags = _Bags()
+        self._df = array("q")  # per term: the articles with it in their title or body
         self._seen: set[str] = set()
         self._stop = _stop_words()
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def _bag(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def __contains__(self, id: object) -> bool:  # noqa: A002
+        return id in self._seen
+
+    def _bag(self, tokens: Iterable[str]) -> tuple[list[int], list[int]]:
         counts = Counter(tokens)
         for word in self._stop.intersection(counts):
             del counts[word]
         vocabulary = self.vocabulary
-        terms = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in counts), dtype=np.int32,
-                            count=len(counts))
-        return terms, np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        return [vocabulary.setdefault(t, len(vocabulary)) for t in counts], list(counts.values())
 
     def add(self, id: str, text: str, *, title: str = "", outlet: str = "", date: str = "") -> None:  # noqa: A002
         """One article. A second article with the same id is refused (ValueError)."""
@@ -214,14 +312,18 @@ class StoryIndex:
         if not isinstance(text, str):
             raise ValueError(f"article {id!r}: text must be a string, got {type(text).__name__}")
         self._seen.add(id)
-        words = _TOKEN.findall(text.lower())
-        for field, tokens in zip(self._bags, (_TOKEN.findall(str(title or "").lower()), words[: self.lead_words],
-                                              words[: self.body_words])):
-            field.append(self._bag(tokens))
+        words = _first_words(text.lower(), max(self.lead_words, self.body_words, 0))
+        bags = [self._bag(_TOKEN.findall(str(title or "").lower())), self._bag(words[: self.lead_words]),
+                self._bag(words[: self.body_words])]
+        self._bags.append(bags)
+        self._df.frombytes(bytes(self._df.itemsize * (len(self.vocabulary) - len(self._df))))
+        df = self._df
+        for term in set(bags[0][0]).union(bags[2][0]):
+            df[term] += 1
         self.ids.append(id)
-        self.outlets.append(str(outlet or "").strip() or "unknown")
+        self.outlets.append(sys.intern(str(outlet or "").strip() or "unknown"))
         self.titles.append(str(title or ""))
-        self.dates.append(str(date or ""))
+        self.dates.append(sys.intern(str(date or "")))
 
     def add_record(self, record: Any) -> None:
         """A scores record (dict with ``text`` and ``metadata``; removed chrome is cut out), an
@@ -240,39 +342,52 @@ class StoryIndex:
 
     # ------------------------------------------------------------------ vectors
 
-    def _matrix(self, field: int) -> sparse.csr_matrix:
-        bags = self._bags[field]
-        lengths = np.fromiter((len(t) for t, _ in bags), dtype=np.int64, count=len(bags))
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
-        indices = np.concatenate([t for t, _ in bags]) if bags else np.zeros(0, np.int32)
-        data = np.concatenate([c for _, c in bags]) if bags else np.zeros(0, np.float32)
-        return sparse.csr_matrix((data, indices, indptr), shape=(len(bags), len(self.vocabulary)), dtype=np.float32)
-
     def vectors(self) -> sparse.csr_matrix:
-        """The articles' L2-normalised vectors (articles × vocabulary, float32), in the order added."""
+        """The articles' L2-normalised vectors (articles × vocabulary, float32), in the order added.
+        Built a block of articles at a time (each row depends only on its own counts and the
+        IDF), into arrays sized for the most entries the rows can have."""
+        n, width = len(self.ids), len(self.vocabulary)
+        df = np.frombuffer(self._df, dtype=np.int64)
+        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        del df
         from sklearn.preprocessing import normalize
 
-        n = len(self.ids)
-        fields = [self._matrix(i) for i in range(3)]
-        present = (fields[0] + fields[2]).astype(bool)
-        df = np.asarray(present.sum(axis=0)).ravel()
-        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-        combined = None
-        for matrix, weight in zip(fields, (self.title_weight, self.lead_weight, 1.0)):
-            if weight == 0:
-                continue
-            matrix.data = 1.0 + np.log(matrix.data)
-            part = normalize(matrix @ sparse.diags(idf), copy=False) * np.float32(weight)
-            combined = part if combined is None else combined + part
-        if combined is None:
-            combined = sparse.csr_matrix((n, len(self.vocabulary)), dtype=np.float32)
-        return normalize(sparse.csr_matrix(combined, dtype=np.float32), copy=False)
+        weights = (self.title_weight, self.lead_weight, 1.0)
+        room = sum(self._bags.total(f) for f, w in enumerate(weights) if w != 0)
+        index_dtype = np.int32 if max(room, width) < np.iinfo(np.int32).max else np.int64
+        data, indices = np.empty(room, dtype=np.float32), np.empty(room, dtype=index_dtype)
+        indptr = np.zeros(n + 1, dtype=index_dtype)
+        filled = 0
+        scale = sparse.diags(idf)
+        for first, fields in self._bags.blocks():
+            rows = len(fields[0][0]) - 1
+            combined = None
+            for (bag_indptr, terms, counts), weight in zip(fields, weights):
+                if weight == 0:
+                    continue
+                matrix = sparse.csr_matrix((counts, terms, bag_indptr), shape=(rows, width), dtype=np.float32)
+                matrix.data = 1.0 + np.log(matrix.data)
+                part = normalize(matrix @ scale, copy=False) * np.float32(weight)
+                combined = part if combined is None else combined + part
+            if combined is None:
+                combined = sparse.csr_matrix((rows, width), dtype=np.float32)
+            block = normalize(sparse.csr_matrix(combined, dtype=np.float32), copy=False)
+            data[filled:filled + block.nnz] = block.data
+            indices[filled:filled + block.nnz] = block.indices
+            indptr[first + 1:first + rows + 1] = filled + block.indptr[1:]
+            filled += block.nnz
+        return sparse.csr_matrix((data[:filled], indices[:filled], indptr), shape=(n, width))
 
     def terms(self) -> np.ndarray:
         names = np.empty(len(self.vocabulary), dtype=object)
         for term, index in self.vocabulary.items():
             names[index] = term
         return names
+
+    def _ranges(self) -> list[tuple[int, int] | None]:
+        """``date_range`` of each article's date (each distinct date read once)."""
+        known: dict[str, tuple[int, int] | None] = {}
+        return [known[d] if d in known else known.setdefault(d, date_range(d)) for d in self.dates]
 
     # ------------------------------------------------------------------ clustering
 
@@ -282,17 +397,16 @@ class StoryIndex:
         n = vectors.shape[0]
         if n == 0:
             return sparse.csr_matrix((0, 0), dtype=np.float32)
-        ranges = [date_range(v) if settings.window_days is not None else None for v in self.dates]
+        ranges = self._ranges() if settings.window_days is not None else [None] * n
         lo = np.array([r[0] if r else -1 for r in ranges], dtype=np.int64)
         hi = np.array([r[1] if r else -1 for r in ranges], dtype=np.int64)
+        del ranges
         order = np.array(sorted(range(n), key=lambda i: (lo[i] < 0, lo[i], self.ids[i])), dtype=np.int64)
         lo, hi = lo[order], hi[order]
         dated = int(np.count_nonzero(lo >= 0))
         span = int((hi[:dated] - lo[:dated]).max()) if dated else 0  # a month or a year for partial dates
-        exact = vectors[order]
-        df = np.bincount(exact.indices, minlength=exact.shape[1])
-        common = exact[:, np.flatnonzero(df > SEARCH_MAX_DF)] if (df > SEARCH_MAX_DF).any() else None
-        x = exact[:, np.flatnonzero(df <= SEARCH_MAX_DF)] if common is not None else exact
+        x = _SearchRows(vectors, order)
+        undated = x.search(dated, n) if dated < n else None  # candidates of every chunk
         window = settings.window_days if settings.window_days is not None else 0
         k = max(1, int(settings.neighbours))
         rows, cols, values = [], [], []
@@ -307,40 +421,48 @@ class StoryIndex:
                         break
                     end = start + max(1, (end - start) // 2)
                 candidates = np.concatenate([np.arange(low, high), np.arange(dated, n)])
-                pool = sparse.vstack([x[low:high], x[dated:n]], format="csr") if dated < n else x[low:high]
+                pool = sparse.vstack([x.search(low, high), undated], format="csr") if undated is not None \
+                    else x.search(low, high)
+                pool = pool.T.tocsr()  # what each product below would convert it to
             else:  # undated rows: every article is a candidate
                 end = min(n, start + max(1, min(MAX_CHUNK, BLOCK_CELLS // n)))
-                candidates, pool = np.arange(n), x
-            block = (x[start:end] @ pool.T).toarray()
-            chunk = np.arange(start, end)
-            # same article, and pairs of dated articles further apart than the window, are not neighbours
-            at = np.minimum(np.searchsorted(candidates, chunk), len(candidates) - 1)  # candidates are sorted
-            itself = candidates[at] == chunk
-            block[np.flatnonzero(itself), at[itself]] = 0.0
-            chunk_lo, chunk_hi, cand_lo, cand_hi = lo[chunk], hi[chunk], lo[candidates], hi[candidates]
-            if start < dated and (cand_hi.max() - chunk_lo.min() > window or chunk_hi.max() - cand_lo[
-                    cand_lo >= 0].min() > window):  # some pairs of dated articles are further apart than the window
-                both_dated = (chunk_lo[:, None] >= 0) & (cand_lo[None, :] >= 0)
-                too_far = (cand_lo[None, :] - chunk_hi[:, None] > window) | (chunk_lo[:, None] - cand_hi[None, :] > window)
-                block[both_dated & too_far] = 0.0
-            take = min(k, block.shape[1])
-            if take:
-                top = np.argpartition(block, block.shape[1] - take, axis=1)[:, -take:] if take < block.shape[1] \
-                    else np.broadcast_to(np.arange(block.shape[1]), (block.shape[0], block.shape[1]))
-                scores = np.take_along_axis(block, top, axis=1)
-                keep = scores >= (settings.threshold if common is None else 0.0)
-                keep &= scores > 0
-                local_rows, local_cols = np.nonzero(keep)
-                rows.append(chunk[local_rows])
-                cols.append(candidates[top[local_rows, local_cols]])
-                values.append(scores[local_rows, local_cols])
+                if start == dated:  # the same pool for every undated chunk
+                    everything, undated = x.search(0, n).T.tocsr(), None
+                candidates, pool = np.arange(n), everything
+            cand_lo, cand_hi = lo[candidates], hi[candidates]
+            # pairs of dated articles further apart than the window are not neighbours
+            masked = start < dated and (cand_hi.max() - lo[start:end].min() > window
+                                        or hi[start:end].max() - cand_lo[cand_lo >= 0].min() > window)
+            step = max(1, SLICE_CELLS // len(candidates))
+            for first in range(start, end, step):
+                chunk = np.arange(first, min(end, first + step))
+                block = (x.search(first, chunk[-1] + 1) @ pool).toarray()
+                at = np.minimum(np.searchsorted(candidates, chunk), len(candidates) - 1)  # candidates are sorted
+                itself = candidates[at] == chunk  # the same article is not its own neighbour
+                block[np.flatnonzero(itself), at[itself]] = 0.0
+                if masked:
+                    chunk_lo, chunk_hi = lo[chunk], hi[chunk]
+                    both_dated = (chunk_lo[:, None] >= 0) & (cand_lo[None, :] >= 0)
+                    too_far = (cand_lo[None, :] - chunk_hi[:, None] > window) | (chunk_lo[:, None] - cand_hi[None, :] > window)
+                    block[both_dated & too_far] = 0.0
+                take = min(k, block.shape[1])
+                if take:
+                    top = np.argpartition(block, block.shape[1] - take, axis=1)[:, -take:] if take < block.shape[1] \
+                        else np.broadcast_to(np.arange(block.shape[1]), (block.shape[0], block.shape[1]))
+                    scores = np.take_along_axis(block, top, axis=1)
+                    keep = scores >= (settings.threshold if not x.split else 0.0)
+                    keep &= scores > 0
+                    local_rows, local_cols = np.nonzero(keep)
+                    rows.append(chunk[local_rows])
+                    cols.append(candidates[top[local_rows, local_cols]])
+                    values.append(scores[local_rows, local_cols])
             start = end
         if not rows:
             return sparse.csr_matrix((n, n), dtype=np.float32)
         rows, cols, values = np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
-        if common is not None:  # add the common terms' part of the similarity, then the threshold
+        if x.split:  # add the common terms' part of the similarity, then the threshold
             values = values + np.concatenate([
-                np.asarray(common[rows[i:i + PAIR_BATCH]].multiply(common[cols[i:i + PAIR_BATCH]]).sum(axis=1)).ravel()
+                np.asarray(x.common(rows[i:i + PAIR_BATCH]).multiply(x.common(cols[i:i + PAIR_BATCH])).sum(axis=1)).ravel()
                 for i in range(0, len(rows), PAIR_BATCH)]).astype(np.float32)
             keep = values >= settings.threshold
             rows, cols, values = rows[keep], cols[keep], values[keep]
@@ -363,16 +485,17 @@ class StoryIndex:
         vectors = self.vectors()
         graph = self.neighbour_graph(vectors, settings)
         links = graph.minimum(graph.T) if mutual else graph.maximum(graph.T)
-        dated = np.array([date_range(d) is not None for d in self.dates]) if window_days is not None \
+        dated = np.array([r is not None for r in self._ranges()]) if window_days is not None \
             else np.zeros(n, dtype=bool)
         links = sparse.coo_matrix(_undated_attached(links, dated))
         labels = _cohesive_components(links, vectors, settings.threshold)
+        del graph, links, dated  # not needed for the tables
         return self._stories(labels, vectors, settings, top_terms)
 
     def _stories(self, labels: np.ndarray, vectors: sparse.csr_matrix, settings: StorySettings,
                  top_terms: int) -> Stories:
         n = len(self.ids)
-        ranges = [date_range(d) for d in self.dates]
+        ranges = self._ranges()
         never = (dt.date.max.toordinal(), dt.date.max.toordinal())
         members: dict[int, list[int]] = {}
         for index, label in enumerate(labels):
@@ -384,19 +507,16 @@ class StoryIndex:
         groups = sorted(members.values(), key=first_key)
         width = max(4, len(str(len(groups))))
         names = self.terms()
-        # each story's summed vectors in one sparse product (stories × vocabulary), for its top terms
-        membership = sparse.csr_matrix(
-            (np.ones(n, dtype=np.float32), (np.repeat(np.arange(len(groups)), [len(g) for g in groups]),
-                                            np.concatenate(groups))), shape=(len(groups), n))
-        sums = (membership @ vectors).tocsr()
         story_rows, story_of = [], np.empty(n, dtype=object)
         for number, group in enumerate(groups, 1):
+            if (number - 1) % STORY_BLOCK == 0:  # the next stories' summed vectors, for their top terms
+                sums = _story_sums(groups[number - 1:number - 1 + STORY_BLOCK], vectors)
             group.sort(key=lambda i: (ranges[i] or never, self.ids[i]))
             story = f"s{number:0{width}d}"
             story_of[group] = story
             outlets = sorted(set(self.outlets[i] for i in group))
             dated = [i for i in group if ranges[i] is not None]
-            row = slice(sums.indptr[number - 1], sums.indptr[number])
+            row = slice(sums.indptr[(number - 1) % STORY_BLOCK], sums.indptr[(number - 1) % STORY_BLOCK + 1])
             terms, weights = sums.indices[row], sums.data[row]
             best = np.lexsort((terms, -weights))[:top_terms]  # heaviest first; ties: the earlier term
             top = [str(names[terms[j]]) for j in best if weights[j] > 0]
@@ -413,6 +533,59 @@ class StoryIndex:
             articles = articles.sort_values(["story", "date", "id"], kind="mergesort").reset_index(drop=True)
         stories = pd.DataFrame(story_rows, columns=list(STORY_COLUMNS))
         return Stories(articles, stories, settings, (self.title_weight, self.lead_weight))
+
+
+def _story_sums(groups: Sequence[Sequence[int]], vectors: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each group's summed vectors (groups × vocabulary), in one sparse product; a group's row is
+    the same whatever other groups are summed with it."""
+    membership = sparse.csr_matrix(
+        (np.ones(sum(len(g) for g in groups), dtype=np.float32),
+         (np.repeat(np.arange(len(groups)), [len(g) for g in groups]), np.concatenate(groups))),
+        shape=(len(groups), vectors.shape[0]))
+    return (membership @ vectors).tocsr()
+
+
+class _SearchRows:
+    """The rows of ``vectors`` in ``order`` as the neighbour search reads them, a few at a time,
+    without building the reordered matrix: ``search(a, b)`` the rows a..b with only the terms
+    found in at most SEARCH_MAX_DF articles, ``common(positions)`` rows with only the other
+    terms. Each is, entry for entry and in the same order, the slice of the whole reordered and
+    split matrix (so every float sum adds the same numbers in the same order)."""
+
+    def __init__(self, vectors: sparse.csr_matrix, order: np.ndarray) -> None:
+        self.vectors, self.order = vectors, order
+        common = np.bincount(vectors.indices, minlength=vectors.shape[1]) > SEARCH_MAX_DF
+        self.split = bool(common.any())
+        self._search = ~common, np.cumsum(~common) - 1, int(np.count_nonzero(~common))
+        self._common = common, np.cumsum(common) - 1, int(np.count_nonzero(common))
+
+    def search(self, start: int, end: int) -> sparse.csr_matrix:
+        rows = self.vectors[self.order[start:end]]
+        return _columns(rows, *self._search) if self.split else rows
+
+    def common(self, positions: np.ndarray) -> sparse.csr_matrix:
+        return _columns(self.vectors[self.order[positions]], *self._common)
+
+
+def _columns(matrix: sparse.csr_matrix, keep: np.ndarray, rank: np.ndarray, width: int) -> sparse.csr_matrix:
+    """``matrix[:, np.flatnonzero(keep)]`` as scipy gives it (each row's entries in their stored
+    order, columns renumbered by rank), without sorting the column list at each call."""
+    mask = keep[matrix.indices]
+    kept = np.concatenate([[0], np.cumsum(mask)])
+    return sparse.csr_matrix((matrix.data[mask], rank[matrix.indices[mask]], kept[matrix.indptr]),
+                             shape=(matrix.shape[0], width))
+
+
+def _first_words(text: str, count: int) -> list[str]:
+    """The first ``count`` tokens of ``text`` (as ``_TOKEN.findall(text)[:count]``), tokenising a
+    prefix of the text when it holds more than ``count`` of them: only the last token found in a
+    prefix can be cut by its end, so the ones before it are the text's own."""
+    end = CHARS_PER_WORD * count
+    if end < len(text):
+        words = _TOKEN.findall(text, 0, end)
+        if len(words) > count:
+            return words[:count]
+    return _TOKEN.findall(text)[:count]
 
 
 def _undated_attached(links: sparse.spmatrix, dated: np.ndarray) -> sparse.csr_matrix:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from framing.batch import Store
 from framing.cli import main
 from framing.report import aggregate
+from framing.report import stories as rs
 from framing.report.aggregate import (
     FigureTable,
     article_row,
@@ -305,6 +306,9 @@ def test_streamed_story_section_equals_the_in_memory_one(varied_records, tmp_pat
     pd.testing.assert_frame_equal(got.stories.stories, expected.stories.stories)
     pd.testing.assert_frame_equal(got.effects, expected.effects, rtol=1e-12)
     assert got.shown == expected.shown and len(got.stories.shared(2)) > 0  # copies in several outlets
+    # the streamed section reads back the articles of the stories it shows: they are shown alike
+    assert rs.shared_stories(got) == rs.shared_stories(expected)
+    assert any(c["article"].sentence_spans for s in rs.shared_stories(got) for c in s["columns"])
 
 
 @settings(max_examples=200, deadline=None)

@@ -9,6 +9,8 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 
 from framing.cli import main
 from framing.report.stories import effect_figures, within_story_effects
@@ -332,3 +334,12 @@ def test_an_undated_article_joins_one_dated_story_and_does_not_bridge_two():
     (earlier,) = [g for g in groups(found) if "rates-daily" in g]
     assert later != earlier  # still two stories, six weeks apart
     assert "undated" in later | earlier
+
+
+@settings(max_examples=500, deadline=None)
+@given(hst.text(alphabet=hst.sampled_from("ab_1 .,-'éΣς\u0130\n"), max_size=300), hst.integers(0, 60))
+def test_the_first_words_are_those_of_the_whole_text_tokenised(text, count):
+    # the index tokenises only a prefix of long texts; a word cut by the prefix's end must not count
+    from framing.stories import _TOKEN, _first_words
+
+    assert _first_words(text, count) == _TOKEN.findall(text)[:count]

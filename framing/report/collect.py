@@ -3,11 +3,12 @@ never re-analyzes text.
 
 Nothing holds the records: each one read is added to the article table on disk
 (``FigureTable``), the pooled counts (``Breakdowns``), the evidence heaps (``OutletEvidence``,
-``FrameEvidence``), the story index (``stories.StoryCollector``: each article's bag of words
-and its most loaded sentence, which the clustering needs) and the provenance, then dropped. The articles shown in full are chosen from a few candidates per
-outlet kept by locator, and read again from the source at the end. Memory therefore depends on
-the number of outlets, the largest outlet (its figures, for the bootstrap) and the report's own
-limits — and, for the stories, on the number of articles (a few KB each).
+``FrameEvidence``), the story index (``stories.StoryCollector``: each article's word counts, on
+disk, a few fields and its locator) and the provenance, then dropped. The articles shown in
+full, and those of the stories shown, are chosen by locator and read again from the source at
+the end. Memory therefore depends on the number of outlets, the largest outlet (its figures,
+for the bootstrap) and the report's own limits — and, for the stories, on the number of articles
+(a few hundred bytes each, and the clustering's sparse vectors).
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def collect(source: Any, *, n_boot: int = 2000, seed: int = 0, max_appendix: int
 
 def _collect(records: Any, table: FigureTable, *, n_boot: int, seed: int, max_appendix: int) -> Collected:
     breakdowns, evidence, frame_ev = Breakdowns(), OutletEvidence(), FrameEvidence("pfc")
-    stories, provenance = rs.StoryCollector(), Provenance()
+    stories, provenance = rs.StoryCollector(fetch=records.fetch), Provenance()
     analyzers: set[str] = set()
     candidates: dict[str, TopK] = {}  # per outlet: locators of its first articles by (id, input order)
     for seq, (locator, record) in enumerate(records.scan()):
@@ -141,7 +142,7 @@ def _collect(records: Any, table: FigureTable, *, n_boot: int, seed: int, max_ap
         breakdowns.add(record)
         evidence.add(record, seq)
         frame_ev.add(record, seq)
-        stories.add(record)
+        stories.add(record, locator)
         provenance.add(record)
         analyzers.update(k for k, v in record.items() if isinstance(v, Mapping))
         top = candidates.get(outlet_of(record))

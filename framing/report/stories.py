@@ -23,7 +23,7 @@ report's Stories section shows, one record at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,13 +78,17 @@ def within_story_effects(table: pd.DataFrame, figures: Sequence[str] | None = No
     outlets_per_story = data.groupby("story")["outlet"].nunique()
     shared = outlets_per_story.index[outlets_per_story >= min_outlets]
     inside = data["story"].isin(shared)
-    cell = values[inside].groupby([data.loc[inside, "story"], data.loc[inside, "outlet"]]).mean()
-    cell_articles = values[inside].notna().groupby([data.loc[inside, "story"], data.loc[inside, "outlet"]]).sum()
+    keys = [data.loc[inside, "story"], data.loc[inside, "outlet"]]
+    values = values[inside]
+    del data, inside  # each table below is about articles × figures: only what is still needed is kept
+    cell = values.groupby(keys).mean()
+    cell_articles = values.notna().groupby(keys).sum()
+    del values, keys
     stories = cell.index.get_level_values(0)
-    total = cell.groupby(stories).transform("sum")
-    count = cell.notna().groupby(stories).transform("sum")
-    others = (total - cell.fillna(0.0)) / (count - cell.notna().astype(int)).where(lambda n: n > 0)
+    others = (cell.groupby(stories).transform("sum") - cell.fillna(0.0)) \
+        / (cell.notna().groupby(stories).transform("sum") - cell.notna().astype(int)).where(lambda n: n > 0)
     difference = cell - others  # NaN where the outlet or every other outlet lacks the figure
+    del cell, others
 
     rows = []
     for outlet in sorted(raw.index):
@@ -126,38 +130,85 @@ class StoryArticle:
     dominant_frame: str | None = None
 
 
+def story_article(record: Mapping[str, Any]) -> StoryArticle:
+    """What the Stories section shows of one scores record."""
+    metadata = record.get("metadata") or {}
+    # Only the figures a story's column shows.
+    figures = {k: float(v) for k, v in agg.record_figures(record).items()
+               if k in ARTICLE_FIGURES and isinstance(v, (int, float)) and not isinstance(v, bool)}
+    article = StoryArticle(str(record.get("id")), agg.outlet_of(record), str(metadata.get("title") or ""),
+                           str(metadata.get("date") or ""), figures,
+                           dominant_frame=(agg.frames_of(record).get("pfc") or {}).get("dominant"))
+    basis, ranked = loaded_sentences(record)
+    if ranked:
+        best = max(ranked, key=lambda s: (s["score"], -s["start"]))
+        if best["score"] > 0:
+            start, end = int(best["start"]), int(best["end"])
+            article.sentence = record["text"][start:end]
+            article.sentence_spans = [{**s, "start": s["start"] - start, "end": s["end"] - start}
+                                      for s in SpanIndex(agg.loaded_spans_of(record)).within(start, end)]
+            article.sentence_basis, article.sentence_score = basis, float(best["score"])
+    return article
+
+
 class StoryCollector:
     """Collects, one record at a time, what the Stories section needs (word counts for the
-    clustering, and per article a few fields and its most loaded sentence), without keeping the
-    records. :meth:`stories` clusters; :meth:`effects` measures the within-story effects."""
+    clustering, and what it shows of the articles), without keeping the records.
+    :meth:`stories` clusters; :meth:`effects` measures the within-story effects.
 
-    def __init__(self, **index_options: Any) -> None:
+    With ``fetch`` (a function giving the records again from their locators, as
+    ``inputs.Records.fetch``), :meth:`add` takes each record's locator and keeps only that: the
+    section reads back the articles of the stories it shows (``MAX_STORIES``) at the end, so
+    memory per article is the story index's (a few hundred bytes). Without it, what the section
+    shows of every article is kept (``articles``)."""
+
+    def __init__(self, fetch: Callable[[Sequence[Any]], Sequence[Mapping[str, Any]]] | None = None,
+                 **index_options: Any) -> None:
         self.index = st.StoryIndex(**index_options)
-        self.articles: dict[str, StoryArticle] = {}
+        self.articles: dict[str, StoryArticle] = {}  # without fetch
+        self._fetch = fetch
+        self._locators: list[Any] = []  # with fetch: in the index's order
         self._stories: st.Stories | None = None
 
-    def add(self, record: Mapping[str, Any]) -> None:
-        if not isinstance(record.get("text"), str) or str(record.get("id")) in self.articles:
+    def add(self, record: Mapping[str, Any], locator: Any = None) -> None:
+        if not isinstance(record.get("text"), str) or str(record.get("id")) in self.index:
             return
+        if self._fetch is not None and locator is None:
+            raise ValueError("a StoryCollector with fetch needs each record's locator")
         self.index.add_record(record)
-        metadata = record.get("metadata") or {}
-        # Only the figures a story's column shows: one dict per article is kept for the whole run.
-        figures = {k: float(v) for k, v in agg.record_figures(record).items()
-                   if k in ARTICLE_FIGURES and isinstance(v, (int, float)) and not isinstance(v, bool)}
-        article = StoryArticle(str(record.get("id")), agg.outlet_of(record), str(metadata.get("title") or ""),
-                               str(metadata.get("date") or ""), figures,
-                               dominant_frame=(agg.frames_of(record).get("pfc") or {}).get("dominant"))
-        basis, ranked = loaded_sentences(record)
-        if ranked:
-            best = max(ranked, key=lambda s: (s["score"], -s["start"]))
-            if best["score"] > 0:
-                start, end = int(best["start"]), int(best["end"])
-                article.sentence = record["text"][start:end]
-                article.sentence_spans = [{**s, "start": s["start"] - start, "end": s["end"] - start}
-                                          for s in SpanIndex(agg.loaded_spans_of(record)).within(start, end)]
-                article.sentence_basis, article.sentence_score = basis, float(best["score"])
-        self.articles[article.id] = article
+        if self._fetch is not None:
+            self._locators.append(locator)
+        else:
+            article = story_article(record)
+            self.articles[article.id] = article
         self._stories = None
+
+    def shown_articles(self) -> dict[str, StoryArticle]:
+        """The articles of the stories the section shows, by id: in full those shown (each
+        outlet's first in each story, as ``shared_stories`` picks them), the others with the
+        index's fields only (they are only counted). Without fetch: every article, in full."""
+        if self._fetch is None:
+            return self.articles
+        index = self.index
+        wanted = [ids.split("; ") for ids in most_shared(self.stories())["article_ids"]]
+        position = {aid: None for ids in wanted for aid in ids}
+        for i, aid in enumerate(index.ids):
+            if aid in position:
+                position[aid] = i
+        articles = {aid: StoryArticle(aid, index.outlets[i], index.titles[i], index.dates[i], {})
+                    for aid, i in position.items()}
+        shown: dict[int, None] = {}
+        for ids in wanted:
+            first: dict[str, int] = {}
+            for aid in ids:
+                first.setdefault(articles[aid].outlet, position[aid])
+            shown.update((first[outlet], None) for outlet in sorted(first)[:MAX_STORY_OUTLETS])
+        locators = [self._locators[i] for i in sorted(shown)]
+        for start in range(0, len(locators), FETCH_BATCH):  # a few whole records in memory at a time
+            for record in self._fetch(locators[start:start + FETCH_BATCH]):
+                article = story_article(record)
+                articles[article.id] = article
+        return articles
 
     def stories(self, **cluster_options: Any) -> st.Stories:
         if self._stories is None or cluster_options:
@@ -166,10 +217,10 @@ class StoryCollector:
 
     def effects(self, articles: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
         """Within-story effects of the report's figures (``articles``: the report's article table)."""
-        story_of = self.stories().story_of()
-        table = articles.assign(story=articles["id"].map(story_of))
-        table = table[table["story"].notna()]
-        return within_story_effects(table, effect_figures(table.columns), n_boot=n_boot, seed=seed)
+        story = articles["id"].map(self.stories().story_of())
+        known = story.notna()
+        return within_story_effects(articles[known].assign(story=story[known]), effect_figures(articles.columns),
+                                    n_boot=n_boot, seed=seed)
 
     def section(self, articles: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> StorySection:
         """The Stories section of the report (``articles``: the report's article table)."""
@@ -181,7 +232,7 @@ class StoryCollector:
             shared = effects[effects["figure"].isin(frames) & (effects["stories"] > 0)]
             order = shared.groupby("figure")["raw_mean"].mean().sort_values(ascending=False, kind="mergesort")
             shown += list(order.index[:SHOWN_FRAMES])
-        return StorySection(self.stories(), effects, self.articles, shown)
+        return StorySection(self.stories(), effects, self.shown_articles(), shown)
 
 
 # Figures shown in the report's effects table (all of ``effect_figures`` go to story_effects.csv).
@@ -192,6 +243,7 @@ MAX_STORIES = 20  # stories shown side by side (most outlets first)
 MAX_STORY_OUTLETS = 6  # outlets shown per story
 MAX_EFFECT_OUTLETS = 25  # outlets in the effects table (most shared stories first)
 ARTICLE_FIGURES = ("loaded_score", "attribution_distancing_share", "sources_official_share")
+FETCH_BATCH = 16  # records read back at once for the stories shown
 
 
 @dataclass
@@ -200,7 +252,7 @@ class StorySection:
 
     stories: st.Stories
     effects: pd.DataFrame
-    articles: dict[str, StoryArticle]
+    articles: dict[str, StoryArticle]  # at least those of the stories shown (``most_shared``)
     shown: list[str]  # figures of the effects table
 
 
@@ -210,6 +262,12 @@ def story_section(records: Iterable[Mapping[str, Any]], articles: pd.DataFrame, 
     for record in records:
         collector.add(record)
     return collector.section(articles, n_boot=n_boot, seed=seed)
+
+
+def most_shared(stories: st.Stories, limit: int = MAX_STORIES) -> pd.DataFrame:
+    """The ``limit`` stories covered by most outlets (then most articles; then by name)."""
+    return stories.shared(2).sort_values(["n_outlets", "n_articles", "story"], ascending=[False, False, True],
+                                         kind="mergesort").head(limit)
 
 
 def _signed(value: float) -> str:
@@ -241,11 +299,8 @@ def effect_cells(section: StorySection) -> list[dict[str, Any]]:
 
 def shared_stories(section: StorySection, limit: int = MAX_STORIES) -> list[dict[str, Any]]:
     """The stories covered by most outlets, each with one article per outlet (its first)."""
-    stories = section.stories.shared(2)
-    stories = stories.sort_values(["n_outlets", "n_articles", "story"], ascending=[False, False, True],
-                                  kind="mergesort")
     shown = []
-    for _, story in stories.head(limit).iterrows():
+    for _, story in most_shared(section.stories, limit).iterrows():
         by_outlet: dict[str, list[StoryArticle]] = {}
         for aid in story["article_ids"].split("; "):
             article = section.articles.get(aid)

@@ -464,6 +464,11 @@ def iter_store_rows(path: str | os.PathLike[str]) -> Iterator[dict]:
 # --------------------------------------------------------------------------- counting
 
 
+def warned_note(warned: int) -> str:
+    """The end of a summary line for ``warned`` articles read with warnings ("" for none)."""
+    return f"; {warned} article(s) with invalid UTF-8 bytes replaced" if warned else ""
+
+
 @dataclass
 class BatchCounts:
     """What a run did; ``add`` each yielded item (or give it to ``score_batch(counts=...)``,
@@ -510,7 +515,7 @@ class BatchCounts:
         )
 
     def _warned(self) -> str:
-        return f"; {self.warned} article(s) with invalid UTF-8 bytes replaced" if self.warned else ""
+        return warned_note(self.warned)
 
     def stopped_line(self) -> str:
         """The summary of a run stopped before the end of its input."""

@@ -19,9 +19,9 @@ from typing import Any, TextIO
 
 from framing import __version__
 from framing import analyzers as registry
-from framing.batch import ENGINES, BatchCounts, export_store, score_batch
+from framing.batch import ENGINES, BatchCounts, export_store, score_batch, warned_note
 from framing.corpus import DEFAULT_MAX_BYTES
-from framing.output import OUTPUT_FORMATS, open_writer, output_format_for
+from framing.output import OUTPUT_FORMATS, open_writer, output_format_for, staged_directory
 from framing.scoring import ScoreOptions
 from framing.webpage import DEFAULT_HTML_MODE, HTML_MODES
 
@@ -298,6 +298,11 @@ def _check_not_overwriting(inputs: Sequence[str], writes: Sequence[tuple[str, st
             raise UsageError(f"{option} {path} is one of the inputs; it would be overwritten: choose another path")
 
 
+def _warn(stderr: TextIO, origin: str | None, doc_id: str, warnings: Sequence[str]) -> None:
+    """One line for an article scored with warnings from reading (invalid UTF-8 bytes replaced)."""
+    stderr.write(f"framing: warning: {origin} (id {doc_id!r}): {'; '.join(warnings)}\n")
+
+
 def _progress_bar(stderr: TextIO, quiet: bool) -> Any:
     """A tqdm bar on stderr when it is a terminal, else None."""
     if quiet or not getattr(stderr, "isatty", lambda: False)():
@@ -341,8 +346,7 @@ def _run_score(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
                     bar.set_postfix(rejects=counts.rejected, refresh=False)
                 if item.reject is None:
                     if item.warnings:
-                        stderr.write(f"framing: warning: {item.origin} (id {item.record['id']!r}): "
-                                     f"{'; '.join(item.warnings)}\n")
+                        _warn(stderr, item.origin, item.record["id"], item.warnings)
                     if not (args.only_new and item.from_store):
                         writer.write_record(item.record, item.row)
                 else:
@@ -380,30 +384,42 @@ def _run_export(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
 
 
 def _run_report(args: argparse.Namespace, stdin: Any, stderr: TextIO) -> int:
-    from pathlib import Path
-
     from framing.report import build_report, load_or_score
     from framing.report.render import Rejects
 
-    out = Path(args.output)
     _check_inputs_exist(args.inputs)   # before anything is written: no empty report for a mistyped path
-    out.mkdir(parents=True, exist_ok=True)
 
     def on_reject(reject: Any) -> None:
         stderr.write(f"framing: rejected {reject.origin} (id {reject.id!r}): {reject.reason}\n")
 
-    loaded = load_or_score(args.inputs, options=ScoreOptions(max_chars=args.max_chars, html_mode=args.html_mode),
-                           scores_out=out / "scores.jsonl", on_reject=on_reject)
-    rejects = None  # not known when the report reads existing scores
-    if loaded.scored or loaded.rejects:
-        with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
-            for reject in loaded.rejects:
-                handle.write(json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason},
-                                        ensure_ascii=False) + "\n")
-        rejects = Rejects(len(loaded.rejects), "rejects.jsonl")  # beside the report
-    paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix, rejects=rejects)
+    def on_warning(item: Any) -> None:
+        _warn(stderr, item.origin, item.result.id, item.warnings)
+
+    # Written beside the output directory and moved into it when complete: an interrupted run
+    # leaves the directory as it was (an earlier report in it stays whole).
+    staged = None
+    try:
+        with staged_directory(args.output) as staged:
+            out = staged.path
+            loaded = load_or_score(args.inputs, options=ScoreOptions(max_chars=args.max_chars, html_mode=args.html_mode),
+                                   scores_out=out / "scores.jsonl", on_reject=on_reject, on_warning=on_warning)
+            rejects = None  # not known when the report reads existing scores
+            if loaded.scored or loaded.rejects:
+                with open(out / "rejects.jsonl", "w", encoding="utf-8") as handle:
+                    for reject in loaded.rejects:
+                        handle.write(json.dumps({"id": reject.id, "origin": reject.origin, "reason": reject.reason},
+                                                ensure_ascii=False) + "\n")
+                rejects = Rejects(len(loaded.rejects), "rejects.jsonl")  # beside the report
+            paths = build_report(loaded.records, out, title=args.title, max_appendix=args.max_appendix,
+                                 rejects=rejects)
+    except Interrupted as stop:
+        done = (f"after the report was written to {args.output}" if staged is not None and staged.committed
+                else f"no report written; {args.output} left as it was")
+        stderr.write(f"framing: stopped by {stop.name}: {done}\n")
+        return stop.exit_status
     if not args.quiet:
-        stderr.write(f"framing: report on {paths.articles} article(s) written to {paths.html}\n")
+        stderr.write(f"framing: report on {paths.articles} article(s) written to "
+                     f"{staged.final / paths.html.name}{warned_note(loaded.warned)}\n")
     return EXIT_REJECTED if loaded.rejects else EXIT_OK
 
 

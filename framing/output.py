@@ -3,7 +3,9 @@
 Writers take an ``ArticleResult`` (``write``) or, for batch runs and stores, its JSON-ready
 record (``write_record``) and flat figures row (``write_row``). Files are written under a
 temporary name (``PATH.partial``) and renamed into place when complete, so a file at ``PATH``
-is never the half-written output of an interrupted run.
+is never the half-written output of an interrupted run; a directory of outputs (the report) is
+written into a temporary directory beside it and moved into place when complete
+(``staged_directory``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,14 @@ import csv
 import json
 import os
 import re
+import shutil
+import signal
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from framing.pipeline import ArticleResult
@@ -178,3 +185,58 @@ def open_writer(
         if os.path.exists(partial):
             os.remove(partial)
         raise
+
+
+@dataclass
+class Staged:
+    """Where ``staged_directory`` has its files written (``path``) before they are moved into
+    ``final``; ``committed`` once they are all there."""
+
+    path: Path
+    final: Path
+    committed: bool = False
+
+
+@contextmanager
+def staged_directory(final: str | os.PathLike[str]) -> Iterator[Staged]:
+    """A temporary directory beside ``final`` (``.NAME.partial-XXXXXXXX``) for a set of output
+    files. When the block ends without an error its files are moved into ``final`` (created if
+    needed; files of the same name replaced, other files left alone); on an error or an
+    interruption nothing is moved, so ``final`` keeps what it held before. The temporary
+    directory is removed in both cases. The moves run with SIGINT and SIGTERM held, so a signal
+    cannot leave some files new and some old; one that came meanwhile is delivered after them."""
+    final = Path(final)
+    if final.exists() and not final.is_dir():
+        raise NotADirectoryError(f"{final} exists and is not a directory")
+    real = final.resolve()  # beside the real directory (`-o .`, a symlink): same file system, so moves are renames
+    real.parent.mkdir(parents=True, exist_ok=True)
+    staged = Staged(Path(tempfile.mkdtemp(prefix=f".{real.name}.partial-", dir=real.parent)), final)
+    try:
+        yield staged
+        with _signals_held():
+            _move_into(staged.path, final)
+            staged.committed = True
+    finally:
+        shutil.rmtree(staged.path, ignore_errors=True)
+
+
+def _move_into(source: Path, target: Path) -> None:
+    target.mkdir(exist_ok=True)
+    for entry in sorted(source.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            _move_into(entry, target / entry.name)
+        else:
+            os.replace(entry, target / entry.name)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM blocked in this thread for the block (where the platform can)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

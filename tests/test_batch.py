@@ -233,6 +233,22 @@ def _survivors(processes, seconds: float = 30.0) -> list:
         time.sleep(0.1)
 
 
+def stop_as_a_user_would(proc, name: str) -> None:
+    """Send ``name`` (SIGINT or SIGTERM) to a process started in its own session."""
+    if name == "SIGINT":
+        os.killpg(proc.pid, signal.SIGINT)   # Ctrl-C in a terminal signals the whole group
+    else:
+        os.kill(proc.pid, signal.SIGTERM)    # `kill PID`, a service manager, a job timeout
+
+
+def end_group(proc) -> None:
+    """SIGKILL whatever is left of the process group of ``proc``, pass or fail."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def test_a_run_killed_with_sigkill_resumes_without_losses_or_duplicates(tmp_path):
     proc, argv, env, store, out, src = _start_scoring(tmp_path)
     stored = _wait_until_stored(proc, store, 64)
@@ -263,10 +279,7 @@ def test_workers_forkserver_and_resource_tracker_end_when_the_parent_is_killed(t
         survivors = _survivors(children)
         assert not survivors, [(p.pid, p.cmdline()[-1][:60]) for p in survivors]
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group, pass or fail
-        except ProcessLookupError:
-            pass
+        end_group(proc)
 
 
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
@@ -278,17 +291,11 @@ def test_sigterm_and_ctrl_c_stop_cleanly_with_a_summary_and_a_consistent_store(t
         try:
             _wait_until_stored(proc, store, 16)
             children = psutil.Process(proc.pid).children(recursive=True)
-            if name == "SIGINT":
-                os.killpg(proc.pid, signal.SIGINT)   # Ctrl-C in a terminal signals the whole group
-            else:
-                os.kill(proc.pid, signal.SIGTERM)    # `kill PID`, a service manager, a job timeout
+            stop_as_a_user_would(proc, name)
             assert proc.wait(timeout=60) == 128 + getattr(signal, name)
             assert not _survivors(children)
         finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            end_group(proc)
     (line,) = errors.read_text(encoding="utf-8").splitlines()   # one line, no traceback
     assert line.startswith(f"framing: stopped by {name}: scored ")
     scored = int(line.split("scored ")[1].split(" ")[0])

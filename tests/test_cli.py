@@ -7,8 +7,10 @@ import gzip
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -130,20 +132,26 @@ def test_non_utf8_bytes_are_replaced_and_said(tmp_path):
     assert any(d["code"] == "input" and "replaced" in d["message"] for d in record["diagnostics"])
 
 
-def test_replaced_bytes_get_one_stderr_line_per_article_and_a_count_in_the_summary(tmp_path):
+def _mixed_utf8_jsonl(tmp_path):
+    """Three articles written for the tests; lines 1 and 3 have their four é in Latin-1 (invalid
+    UTF-8). Returns the path and the warning lines expected on stderr."""
     good = json.dumps({"id": "fine", "text": "The talks went well, the ministry said."}).encode()
     bad = [json.dumps({"id": f"bad{i}", "text": "Le président a déclaré la réunion «X»."}, ensure_ascii=False).encode()
            .replace("é".encode(), "é".encode("latin-1")) for i in (1, 2)]
     src = tmp_path / "mixed.jsonl"
     src.write_bytes(b"\n".join([bad[0], good, bad[1]]) + b"\n")
-    out = tmp_path / "out.jsonl"
-    code, err = run(["score", str(src), "-o", str(out), "--workers", "2"])
-    assert code == EXIT_OK
-    warnings = [line for line in err.splitlines() if line.startswith("framing: warning:")]
-    assert warnings == [
+    return src, [
         f"framing: warning: {src}:{n} (id 'bad{i}'): invalid UTF-8 bytes replaced with U+FFFD "
         f"(4 bytes at byte offsets 29, 40, 45, 51 in the line)" for n, i in ((1, 1), (3, 2))  # the four é
     ]
+
+
+def test_replaced_bytes_get_one_stderr_line_per_article_and_a_count_in_the_summary(tmp_path):
+    src, expected = _mixed_utf8_jsonl(tmp_path)
+    out = tmp_path / "out.jsonl"
+    code, err = run(["score", str(src), "-o", str(out), "--workers", "2"])
+    assert code == EXIT_OK
+    assert [line for line in err.splitlines() if line.startswith("framing: warning:")] == expected
     assert err.splitlines()[-1].endswith("; 2 article(s) with invalid UTF-8 bytes replaced")
     records = read_jsonl(out)
     assert [any(d["code"] == "input" for d in r["diagnostics"]) for r in records] == [True, False, True]
@@ -293,6 +301,77 @@ def test_report_max_chars_rejects_as_score_does(tmp_path):
     assert f"(id 'long'): too large: {length} characters > limit 1000" in err
     assert [r["id"] for r in read_jsonl(out / "scores.jsonl")] == ["short"]
     assert [r["id"] for r in read_jsonl(out / "rejects.jsonl")] == ["long"]
+
+
+def test_report_says_replaced_bytes_on_stderr_as_score_does_and_keeps_the_articles(tmp_path):
+    src, expected = _mixed_utf8_jsonl(tmp_path)
+    out = tmp_path / "report"
+    code, err = run(["report", str(src), "-o", str(out)])
+    assert code == EXIT_OK
+    assert [line for line in err.splitlines() if line.startswith("framing: warning:")] == expected
+    assert err.splitlines()[-1] == (f"framing: report on 3 article(s) written to {out / 'report.html'}"
+                                    "; 2 article(s) with invalid UTF-8 bytes replaced")
+    records = read_jsonl(out / "scores.jsonl")
+    assert [r["id"] for r in records] == ["bad1", "fine", "bad2"]
+    assert ["\ufffd" in r["text"] for r in records] == [True, False, True]
+    assert "bad1" in (out / "articles.csv").read_text(encoding="utf-8")
+
+
+def _files(directory) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name, earlier", [("SIGTERM", True), ("SIGINT", False)])
+def test_an_interrupted_report_writes_nothing_and_keeps_an_earlier_report_whole(tmp_path, name, earlier):
+    from .test_batch import end_group, stop_as_a_user_would, synthetic_articles, write_jsonl
+
+    out = tmp_path / "report"
+    if earlier:
+        assert run(["report", str(CORPUS / "seeds"), "-o", str(out), "--quiet"])[0] == EXIT_OK
+    before = _files(out) if earlier else None
+    src = tmp_path / "many.jsonl"
+    write_jsonl(src, synthetic_articles(400, per_article=2))
+    errors = tmp_path / "stderr.txt"
+    with open(errors, "wb") as handle:
+        proc = subprocess.Popen([sys.executable, "-m", "framing", "report", str(src), "-o", str(out)], cwd=ROOT,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=handle)
+        try:
+            deadline = time.monotonic() + 120
+            while not any(p.stat().st_size > 0 for p in tmp_path.glob(".report.partial-*/scores.jsonl")):
+                assert proc.poll() is None and time.monotonic() < deadline, "the report did not start scoring"
+                time.sleep(0.05)
+            assert proc.poll() is None, "the report finished before it could be stopped; use more articles"
+            stop_as_a_user_would(proc, name)
+            assert proc.wait(timeout=60) == 128 + getattr(signal, name)
+        finally:
+            end_group(proc)
+    (line,) = errors.read_text(encoding="utf-8").splitlines()   # one line, no traceback
+    assert line == f"framing: stopped by {name}: no report written; {out} left as it was"
+    if earlier:
+        assert _files(out) == before          # the earlier report, every file as it was
+    else:
+        assert not out.exists()
+    assert not list(tmp_path.glob(".report.partial-*"))
+
+
+def test_a_staged_directory_is_moved_in_whole_or_not_at_all(tmp_path):
+    from framing.output import staged_directory
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    (out / "report.md").write_text("old")
+    with pytest.raises(ValueError), staged_directory(out) as staged:
+        (staged.path / "report.md").write_text("half")
+        raise ValueError("a failure half way")
+    assert _files(out) == {"keep.txt": b"mine", "report.md": b"old"} and not staged.committed
+    with staged_directory(out) as staged:
+        (staged.path / "charts").mkdir()
+        (staged.path / "charts" / "a.svg").write_text("<svg/>")
+        (staged.path / "report.md").write_text("new")
+    assert _files(out) == {"charts/a.svg": b"<svg/>", "keep.txt": b"mine", "report.md": b"new"} and staged.committed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]   # no temporary directory left
 
 
 @pytest.mark.parametrize("command", ["score", "report"])

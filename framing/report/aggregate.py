@@ -128,7 +128,9 @@ def is_scores_file(path: str | os.PathLike) -> bool:
     """True for a JSONL file whose first record has ``schema_version`` (framing scores)."""
     if not str(path).endswith(".jsonl") or not os.path.isfile(path):
         return False
-    with open(path, encoding="utf-8") as handle:
+    # errors="replace": a corpus with invalid UTF-8 is a corpus (read with a warning per
+    # article), not a fatal error of the report
+    with open(path, encoding="utf-8", errors="replace") as handle:
         for line in handle:
             if line.strip():
                 try:

@@ -17,7 +17,7 @@ from typing import Any
 from framing.batch import Store, is_store_file
 from framing.corpus import Reject
 from framing.report.aggregate import is_scores_file, read_jsonl_at, scan_jsonl
-from framing.scoring import ScoreOptions, score_inputs
+from framing.scoring import Scored, ScoreOptions, score_inputs
 
 # Columns of a Parquet (or CSV) scores row that are metadata, not figures (framing.output).
 _ROW_METADATA = ("title", "outlet", "author", "date", "url")
@@ -163,6 +163,7 @@ class Loaded:
     records: Records = field(default_factory=Records)
     rejects: list[Reject] = field(default_factory=list)
     scored: int = 0  # articles scored here (0 when every input was a scores file)
+    warned: int = 0  # of those, articles with warnings from reading (invalid UTF-8 bytes replaced)
 
 
 def load_or_score(
@@ -171,12 +172,15 @@ def load_or_score(
     options: ScoreOptions | None = None,
     scores_out: str | os.PathLike | None = None,
     on_reject: Callable[[Reject], None] | None = None,
+    on_warning: Callable[[Scored], None] | None = None,
 ) -> Loaded:
     """Records for the report. Each input that is a JSONL file whose first record has
     ``schema_version``, a store written by ``framing score --store`` or a Parquet file of
     scores is read as scores (no re-scoring); all other inputs are a corpus, scored with
     ``framing.scoring``. Scored records are written to ``scores_out`` when given and read
-    back from it by the report (else they are kept in memory)."""
+    back from it by the report (else they are kept in memory). ``on_reject`` is called with each
+    reject, ``on_warning`` with each scored article that has warnings from reading (``warnings``,
+    ``origin``: e.g. invalid UTF-8 bytes replaced; counted in ``Loaded.warned``)."""
     loaded = Loaded()
     stores = [p for p in inputs if is_store_file(p)]
     parquet = [p for p in inputs if p not in stores and is_parquet_file(p)]
@@ -196,6 +200,10 @@ def load_or_score(
                     continue
                 record = item.result.to_dict()
                 loaded.scored += 1
+                if item.warnings:
+                    loaded.warned += 1
+                    if on_warning:
+                        on_warning(item)
                 if handle:
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                 else:

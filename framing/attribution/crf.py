@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from itertools import accumulate, repeat
+from itertools import accumulate
 
 import numpy as np
 
@@ -113,6 +113,10 @@ class CRF:
                 self._pair_words.setdefault(word, len(self._pair_words) + 1)
         self._pair_base = len(self._pair_words) + 1
         self._pair_rows = {self._pair_words[a] * self._pair_base + self._pair_words[b]: row for (a, b), row in keys.items()}
+        # the same as sorted arrays, to look a whole batch's pairs up at once (key 0 is no pair)
+        pair_keys = sorted(self._pair_rows)
+        self._pair_keys = np.array(pair_keys or [0], dtype=np.int64)
+        self._pair_key_rows = np.array([self._pair_rows[key] for key in pair_keys] or [0], dtype=np.intp)
         self._words = _Table(1 + len(OFFSETS), k, _WORD_CACHE)
         self._word_pair = np.zeros(len(self._words.rows), dtype=np.int64)  # a word form's pair-word number
         self._tags = _Table(3, k, _WORD_CACHE)
@@ -196,14 +200,16 @@ class CRF:
         if len(table.ids) > table.limit:
             table.clear()
         ids = table.ids
-        out = np.zeros(len(tags), dtype=np.intp)
-        for t in [t for t, tag in enumerate(tags) if tag]:  # most tokens have none
-            tag = tags[t]
-            k = ids.get(tag)
-            if k is None:
-                k = table.add(tag, np.array([self.vector(tag_features(tag, p)) for p in ("", "-1", "+1")]))
-            out[t] = k
-        return out
+        found = list(map(ids.get, tags))  # no tags: row 0
+        if None in found:
+            for t, k in enumerate(found):
+                if k is None:
+                    tag = tags[t]
+                    k = ids.get(tag)
+                    if k is None:
+                        k = table.add(tag, np.array([self.vector(tag_features(tag, p)) for p in ("", "-1", "+1")]))
+                    found[t] = k
+        return np.array(found, dtype=np.intp)
 
     def emissions(self, b: Batch) -> np.ndarray:
         """Each token's score for each label: the summed weights of its features."""
@@ -233,7 +239,9 @@ class CRF:
         keys = numbers[:-1] * self._pair_base + numbers[1:]
         keys[(numbers[:-1] == 0) | (numbers[1:] == 0)] = 0  # a word in no pair: no key
         pairs = np.zeros(n, dtype=np.intp)
-        pairs[1:] = list(map(self._pair_rows.get, keys.tolist(), repeat(0, n - 1)))
+        at = np.searchsorted(self._pair_keys, keys)  # the keys in pair_keys, sorted: row 0 for the rest
+        at[at == len(self._pair_keys)] = 0
+        pairs[1:] = np.where(self._pair_keys[at] == keys, self._pair_key_rows[at], 0)
         pairs[b.para_start] = 0
         scores += self._pairs[pairs, 0]
         scores[:-1] += self._pairs[pairs[1:], 1]

@@ -90,8 +90,8 @@ def _lexicon_tags(view: TokenView, gaz: Gazetteer) -> None:
     for name, phrases in tables:
         first = phrases.first
         i = 0
-        for c in candidates:
-            if c < i or lows[c] not in first:
+        for c in [c for c in candidates if lows[c] in first]:
+            if c < i:
                 continue
             found = phrases.match(lows, c, sentences[sentence[c]][1])
             if not found:

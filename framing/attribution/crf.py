@@ -327,16 +327,18 @@ def viterbi(scores: np.ndarray, transitions: np.ndarray, sequences: Sequence[tup
     into_rows = into[:, :, None, None]
     for t in range(1, width + 1):
         a = active[t] if t < width else 0
-        last[:, a : active[t - 1]] = best[:, a : active[t - 1]]  # the chunks that ended at t - 1
+        if a < active[t - 1]:
+            last[:, a : active[t - 1]] = best[:, a : active[t - 1]]  # the chunks that ended at t - 1
         if not a:
             break
         lo = offsets[t]
         step = (best[:, None, :a] + into_rows).max(axis=0)
         low = np.bitwise_and(step, _LOW)
-        back[:, lo : lo + a] = (labels - 1) - low
+        back[:, lo : lo + a] = low  # the code of the label at t - 1 (made a label after the loop)
         step -= low
         step += e[:, lo : lo + a, None]
-        best[:, :a] = step
+        best = step  # the chunks still going, in the same order (longest first)
+    np.subtract(labels - 1, back, out=back)
     # 2. chunk by chunk along each sequence: the best score into each first label, the best
     #    first label for each last label, and each sequence's best last label
     last = last[:, row_of].transpose(1, 2, 0) + code[None, :, None]  # last[c, s, j], by chunk, with s's code
@@ -348,7 +350,7 @@ def viterbi(scores: np.ndarray, transitions: np.ndarray, sequences: Sequence[tup
         chunk = slice(seq_offsets[k], seq_offsets[k] + a)  # chunk k of sequences 0 .. a - 1
         end = (entry[:a, :, None] + last[chunk]).max(axis=1)
         low = np.bitwise_and(end, _LOW)
-        first_of[chunk] = (labels - 1) - low
+        first_of[chunk] = low  # codes, made labels after the loop
         end -= low
         following = seq_active[k + 1] if k + 1 < len(seq_active) else 0
         if following < a:  # the sequences that end with this chunk: their best last label
@@ -356,9 +358,11 @@ def viterbi(scores: np.ndarray, transitions: np.ndarray, sequences: Sequence[tup
         if following:
             step = (end[:following, :, None] + into).max(axis=1)
             low = np.bitwise_and(step, _LOW)
-            before[seq_offsets[k + 1] : seq_offsets[k + 1] + following] = (labels - 1) - low
+            before[seq_offsets[k + 1] : seq_offsets[k + 1] + following] = low  # codes, as first_of
             step -= low
-            entry[:following] = step - step.max(axis=1, keepdims=True)  # the same for every label: sums stay small
+            np.subtract(step, step.max(axis=1, keepdims=True), out=entry[:following])  # the same for every label: sums stay small
+    np.subtract(labels - 1, first_of, out=first_of)
+    np.subtract(labels - 1, before, out=before)
     # 3. back along each sequence: each chunk's last and first labels
     chunk_last = np.zeros(count, dtype=np.intp)
     chunk_first = np.zeros(count, dtype=np.intp)

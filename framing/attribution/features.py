@@ -419,7 +419,7 @@ def batch(view: TokenView, paragraphs: Sequence[int] | None = None, unit: str | 
     lows: list[str] = view.lows if everything else []
     tags: list[tuple[str, ...]] = view.tags if everything else []
     for lo, hi in ranges:
-        words.extend(map(text.__getitem__, map(slice, starts[lo:hi], ends[lo:hi])))
+        words.extend([text[s:e] for s, e in zip(starts[lo:hi], ends[lo:hi])])
         if not everything:
             lows.extend(view.lows[lo:hi])
             tags.extend(view.tags[lo:hi])

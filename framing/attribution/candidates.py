@@ -53,14 +53,14 @@ class CandidateSteps:
         if sentence.toks is None:
             text = self.text
             starts, ends = sentence.starts, sentence.ends
-            words = map(text.__getitem__, map(slice, starts, ends))
+            words = [text[s:e] for s, e in zip(starts, ends)]
             sentence.toks = Toks(map(new_tok, zip(starts, ends, words, sentence.lows, sentence.quoted)))
             sentence.toks.lows = sentence.lows
         return sentence.toks
 
     def _all_sentences(self) -> list[Sentence]:
         """Tokens of every sentence, built in one sweep from the document's cached sentence
-        tokens. The per-token work runs in C (``map`` over offsets and slices): lower-cased forms
+        tokens. Offsets are read with ``map`` (in C); lower-cased forms
         are sliced from one lower-cased copy of the text, and quotedness comes from walking the
         sorted quotations once per sentence, token by token only in a sentence where a quotation
         or a quotation mark begins or ends."""
@@ -79,7 +79,7 @@ class CandidateSteps:
             starts = list(map(_START, sentence_spans))
             ends = list(map(_END, sentence_spans))
             if low_text is not None:
-                lows = list(map(low_text.__getitem__, map(slice, starts, ends)))
+                lows = [low_text[s:e] for s, e in zip(starts, ends)]  # (twice as fast as map over slice objects)
             else:
                 lows = [norm(text[s:e]) for s, e in zip(starts, ends)]
             first, last = starts[0], starts[-1]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from itertools import accumulate, repeat
+from itertools import accumulate
 
 import numpy as np
 
@@ -113,6 +113,10 @@ class CRF:
                 self._pair_words.setdefault(word, len(self._pair_words) + 1)
         self._pair_base = len(self._pair_words) + 1
         self._pair_rows = {self._pair_words[a] * self._pair_base + self._pair_words[b]: row for (a, b), row in keys.items()}
+        # the same as sorted arrays, to look a whole batch's pairs up at once (key 0 is no pair)
+        pair_keys = sorted(self._pair_rows)
+        self._pair_keys = np.array(pair_keys or [0], dtype=np.int64)
+        self._pair_key_rows = np.array([self._pair_rows[key] for key in pair_keys] or [0], dtype=np.intp)
         self._words = _Table(1 + len(OFFSETS), k, _WORD_CACHE)
         self._word_pair = np.zeros(len(self._words.rows), dtype=np.int64)  # a word form's pair-word number
         self._tags = _Table(3, k, _WORD_CACHE)
@@ -196,14 +200,16 @@ class CRF:
         if len(table.ids) > table.limit:
             table.clear()
         ids = table.ids
-        out = np.zeros(len(tags), dtype=np.intp)
-        for t in [t for t, tag in enumerate(tags) if tag]:  # most tokens have none
-            tag = tags[t]
-            k = ids.get(tag)
-            if k is None:
-                k = table.add(tag, np.array([self.vector(tag_features(tag, p)) for p in ("", "-1", "+1")]))
-            out[t] = k
-        return out
+        found = list(map(ids.get, tags))  # no tags: row 0
+        if None in found:
+            for t, k in enumerate(found):
+                if k is None:
+                    tag = tags[t]
+                    k = ids.get(tag)
+                    if k is None:
+                        k = table.add(tag, np.array([self.vector(tag_features(tag, p)) for p in ("", "-1", "+1")]))
+                    found[t] = k
+        return np.array(found, dtype=np.intp)
 
     def emissions(self, b: Batch) -> np.ndarray:
         """Each token's score for each label: the summed weights of its features."""
@@ -233,7 +239,9 @@ class CRF:
         keys = numbers[:-1] * self._pair_base + numbers[1:]
         keys[(numbers[:-1] == 0) | (numbers[1:] == 0)] = 0  # a word in no pair: no key
         pairs = np.zeros(n, dtype=np.intp)
-        pairs[1:] = list(map(self._pair_rows.get, keys.tolist(), repeat(0, n - 1)))
+        at = np.searchsorted(self._pair_keys, keys)  # the keys in pair_keys, sorted: row 0 for the rest
+        at[at == len(self._pair_keys)] = 0
+        pairs[1:] = np.where(self._pair_keys[at] == keys, self._pair_key_rows[at], 0)
         pairs[b.para_start] = 0
         scores += self._pairs[pairs, 0]
         scores[:-1] += self._pairs[pairs[1:], 1]
@@ -319,16 +327,18 @@ def viterbi(scores: np.ndarray, transitions: np.ndarray, sequences: Sequence[tup
     into_rows = into[:, :, None, None]
     for t in range(1, width + 1):
         a = active[t] if t < width else 0
-        last[:, a : active[t - 1]] = best[:, a : active[t - 1]]  # the chunks that ended at t - 1
+        if a < active[t - 1]:
+            last[:, a : active[t - 1]] = best[:, a : active[t - 1]]  # the chunks that ended at t - 1
         if not a:
             break
         lo = offsets[t]
         step = (best[:, None, :a] + into_rows).max(axis=0)
         low = np.bitwise_and(step, _LOW)
-        back[:, lo : lo + a] = (labels - 1) - low
+        back[:, lo : lo + a] = low  # the code of the label at t - 1 (made a label after the loop)
         step -= low
         step += e[:, lo : lo + a, None]
-        best[:, :a] = step
+        best = step  # the chunks still going, in the same order (longest first)
+    np.subtract(labels - 1, back, out=back)
     # 2. chunk by chunk along each sequence: the best score into each first label, the best
     #    first label for each last label, and each sequence's best last label
     last = last[:, row_of].transpose(1, 2, 0) + code[None, :, None]  # last[c, s, j], by chunk, with s's code
@@ -340,7 +350,7 @@ def viterbi(scores: np.ndarray, transitions: np.ndarray, sequences: Sequence[tup
         chunk = slice(seq_offsets[k], seq_offsets[k] + a)  # chunk k of sequences 0 .. a - 1
         end = (entry[:a, :, None] + last[chunk]).max(axis=1)
         low = np.bitwise_and(end, _LOW)
-        first_of[chunk] = (labels - 1) - low
+        first_of[chunk] = low  # codes, made labels after the loop
         end -= low
         following = seq_active[k + 1] if k + 1 < len(seq_active) else 0
         if following < a:  # the sequences that end with this chunk: their best last label
@@ -348,9 +358,11 @@ def viterbi(scores: np.ndarray, transitions: np.ndarray, sequences: Sequence[tup
         if following:
             step = (end[:following, :, None] + into).max(axis=1)
             low = np.bitwise_and(step, _LOW)
-            before[seq_offsets[k + 1] : seq_offsets[k + 1] + following] = (labels - 1) - low
+            before[seq_offsets[k + 1] : seq_offsets[k + 1] + following] = low  # codes, as first_of
             step -= low
-            entry[:following] = step - step.max(axis=1, keepdims=True)  # the same for every label: sums stay small
+            np.subtract(step, step.max(axis=1, keepdims=True), out=entry[:following])  # the same for every label: sums stay small
+    np.subtract(labels - 1, first_of, out=first_of)
+    np.subtract(labels - 1, before, out=before)
     # 3. back along each sequence: each chunk's last and first labels
     chunk_last = np.zeros(count, dtype=np.intp)
     chunk_first = np.zeros(count, dtype=np.intp)

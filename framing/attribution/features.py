@@ -90,8 +90,8 @@ def _lexicon_tags(view: TokenView, gaz: Gazetteer) -> None:
     for name, phrases in tables:
         first = phrases.first
         i = 0
-        for c in candidates:
-            if c < i or lows[c] not in first:
+        for c in [c for c in candidates if lows[c] in first]:
+            if c < i:
                 continue
             found = phrases.match(lows, c, sentences[sentence[c]][1])
             if not found:
@@ -419,7 +419,7 @@ def batch(view: TokenView, paragraphs: Sequence[int] | None = None, unit: str | 
     lows: list[str] = view.lows if everything else []
     tags: list[tuple[str, ...]] = view.tags if everything else []
     for lo, hi in ranges:
-        words.extend(map(text.__getitem__, map(slice, starts[lo:hi], ends[lo:hi])))
+        words.extend([text[s:e] for s, e in zip(starts[lo:hi], ends[lo:hi])])
         if not everything:
             lows.extend(view.lows[lo:hi])
             tags.extend(view.tags[lo:hi])

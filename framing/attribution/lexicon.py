@@ -69,11 +69,18 @@ class Phrases:
         # first / last word -> the lengths of the phrases starting / ending with it, longest first
         self.first_lengths: dict[str, list[int]] = {}
         self.last_lengths: dict[str, list[int]] = {}
+        # the phrases as a trie (word -> [value, children]) for :meth:`match`: one dict lookup a
+        # word, where trying every length builds a tuple for each
+        self.trie: dict[str, list] = {}
 
     def add(self, key: tuple[str, ...], value: Any, *, keep_first: bool = True) -> None:
         if not key or (keep_first and key in self.map):
             return
         self.map[key] = value
+        children = self.trie
+        for word in key[:-1]:
+            children = children.setdefault(word, [None, {}])[1]
+        children.setdefault(key[-1], [None, {}])[0] = value
         self.longest = max(self.longest, len(key))
         self.first[key[0]] = max(self.first.get(key[0], 0), len(key))
         self.last[key[-1]] = max(self.last.get(key[-1], 0), len(key))
@@ -81,6 +88,31 @@ class Phrases:
             lengths[word] = sorted({*lengths.get(word, ()), len(key)}, reverse=True)
 
     def match(self, lows: list[str], i: int, limit: int | None = None) -> tuple[int, Any] | None:
+        """The longest phrase starting at ``lows[i]`` and ending by ``limit`` (default: the end),
+        as (length, value), or None."""
+        if i >= len(lows):
+            return None
+        if limit is not None and limit > len(lows):
+            return self._match_lengths(lows, i, limit)
+        node = self.trie.get(lows[i])
+        if node is None:
+            return None
+        end = len(lows) if limit is None else limit
+        found = None
+        k = i + 1  # node holds the phrase lows[i:k]
+        while k <= end:
+            if node[0] is not None:
+                found = (k - i, node[0])
+            if k == end:
+                break
+            node = node[1].get(lows[k])
+            if node is None:
+                break
+            k += 1
+        return found
+
+    def _match_lengths(self, lows: list[str], i: int, limit: int | None = None) -> tuple[int, Any] | None:
+        """:meth:`match` by trying every length (kept for a ``limit`` beyond the end of ``lows``)."""
         lengths = self.first_lengths.get(lows[i]) if i < len(lows) else None
         if lengths is None:
             return None

@@ -4,7 +4,7 @@ that pronouns and descriptions take the latest compatible entity."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any, NamedTuple
@@ -480,8 +480,9 @@ class SourceResolver:
         if si is None:
             return unknown
         toks = ex._tokens(si)
-        lo = next((k for k, t in enumerate(toks) if t.end > start), len(toks))
-        hi = next((k for k, t in enumerate(toks) if t.start >= end), len(toks))
+        sentence = ex._sentence(si)  # tokens in order, without overlaps: offsets found by bisection
+        lo = bisect_right(sentence.ends, start)  # the first token ending after ``start``
+        hi = bisect_left(sentence.starts, end)  # the first token starting at or after ``end``
         if lo >= hi:
             return unknown
         lows = lows_of(toks)

@@ -376,7 +376,11 @@ class StoryIndex:
             indices[filled:filled + block.nnz] = block.indices
             indptr[first + 1:first + rows + 1] = filled + block.indptr[1:]
             filled += block.nnz
-        return sparse.csr_matrix((data[:filled], indices[:filled], indptr), shape=(n, width))
+        # Shrunk in place to the entries filled (the room counted the lead's words twice): no
+        # copy, and what is left over goes back to the allocator before the neighbour search.
+        data.resize(filled, refcheck=False)
+        indices.resize(filled, refcheck=False)
+        return sparse.csr_matrix((data, indices, indptr), shape=(n, width))
 
     def terms(self) -> np.ndarray:
         names = np.empty(len(self.vocabulary), dtype=object)
@@ -490,11 +494,13 @@ class StoryIndex:
         links = sparse.coo_matrix(_undated_attached(links, dated))
         labels = _cohesive_components(links, vectors, settings.threshold)
         del graph, links, dated  # not needed for the tables
-        return self._stories(labels, vectors, settings, top_terms)
+        groups, tops = self._groups(labels, vectors, top_terms)
+        del vectors, labels  # the tables need only the groups and their top terms
+        return self._stories(groups, tops, settings)
 
-    def _stories(self, labels: np.ndarray, vectors: sparse.csr_matrix, settings: StorySettings,
-                 top_terms: int) -> Stories:
-        n = len(self.ids)
+    def _groups(self, labels: np.ndarray, vectors: sparse.csr_matrix, top_terms: int) -> tuple[list[list[int]], list[str]]:
+        """The stories in order (by first date, then first id), each the positions of its
+        articles in order (by date, then id), and each story's top terms."""
         ranges = self._ranges()
         never = (dt.date.max.toordinal(), dt.date.max.toordinal())
         members: dict[int, list[int]] = {}
@@ -505,33 +511,43 @@ class StoryIndex:
             return min(ranges[i] or never for i in group), min(self.ids[i] for i in group)
 
         groups = sorted(members.values(), key=first_key)
-        width = max(4, len(str(len(groups))))
         names = self.terms()
-        story_rows, story_of = [], np.empty(n, dtype=object)
-        for number, group in enumerate(groups, 1):
-            if (number - 1) % STORY_BLOCK == 0:  # the next stories' summed vectors, for their top terms
-                sums = _story_sums(groups[number - 1:number - 1 + STORY_BLOCK], vectors)
+        tops = []
+        for number, group in enumerate(groups):
+            if number % STORY_BLOCK == 0:  # the next stories' summed vectors, for their top terms
+                sums = _story_sums(groups[number:number + STORY_BLOCK], vectors)
             group.sort(key=lambda i: (ranges[i] or never, self.ids[i]))
+            row = slice(sums.indptr[number % STORY_BLOCK], sums.indptr[number % STORY_BLOCK + 1])
+            terms, weights = sums.indices[row], sums.data[row]
+            best = np.lexsort((terms, -weights))[:top_terms]  # heaviest first; ties: the earlier term
+            tops.append(", ".join(str(names[terms[j]]) for j in best if weights[j] > 0))
+        return groups, tops
+
+    def _stories(self, groups: list[list[int]], tops: list[str], settings: StorySettings) -> Stories:
+        """The tables of the stories (``_groups``), built a column at a time."""
+        n = len(self.ids)
+        ranges = self._ranges()
+        width = max(4, len(str(len(groups))))
+        columns: dict[str, list[Any]] = {c: [] for c in STORY_COLUMNS}
+        story_of = np.empty(n, dtype=object)
+        for number, (group, top) in enumerate(zip(groups, tops), 1):
             story = f"s{number:0{width}d}"
             story_of[group] = story
             outlets = sorted(set(self.outlets[i] for i in group))
             dated = [i for i in group if ranges[i] is not None]
-            row = slice(sums.indptr[(number - 1) % STORY_BLOCK], sums.indptr[(number - 1) % STORY_BLOCK + 1])
-            terms, weights = sums.indices[row], sums.data[row]
-            best = np.lexsort((terms, -weights))[:top_terms]  # heaviest first; ties: the earlier term
-            top = [str(names[terms[j]]) for j in best if weights[j] > 0]
-            story_rows.append({
-                "story": story, "n_articles": len(group), "n_outlets": len(outlets), "outlets": "; ".join(outlets),
-                "article_ids": "; ".join(self.ids[i] for i in group),
-                "first_date": self.dates[min(dated, key=lambda i: ranges[i][0])].strip() if dated else "",
-                "last_date": self.dates[max(dated, key=lambda i: ranges[i][1])].strip() if dated else "",
-                "top_terms": ", ".join(top), "titles": " | ".join(self.titles[i] for i in group if self.titles[i]),
-            })
+            row = (story, len(group), len(outlets), "; ".join(outlets), "; ".join(self.ids[i] for i in group),
+                   self.dates[min(dated, key=lambda i: ranges[i][0])].strip() if dated else "",
+                   self.dates[max(dated, key=lambda i: ranges[i][1])].strip() if dated else "",
+                   top, " | ".join(self.titles[i] for i in group if self.titles[i]))
+            for column, value in zip(columns.values(), row, strict=True):
+                column.append(value)
+        del groups, tops
         articles = pd.DataFrame({"id": self.ids, "outlet": self.outlets, "title": self.titles, "date": self.dates,
                                  "story": story_of}, columns=list(ARTICLE_COLUMNS))
+        del story_of
         if n:
             articles = articles.sort_values(["story", "date", "id"], kind="mergesort").reset_index(drop=True)
-        stories = pd.DataFrame(story_rows, columns=list(STORY_COLUMNS))
+        stories = pd.DataFrame(columns, columns=list(STORY_COLUMNS))
         return Stories(articles, stories, settings, (self.title_weight, self.lead_weight))
 
 

@@ -408,21 +408,28 @@ class FigureTable:
 
     def frame(self, columns: list[str] | None = None) -> pd.DataFrame:
         """The article table as a DataFrame (what ``article_table`` gives for the same records),
-        or only ``columns`` of it."""
+        or only ``columns`` of it. Only the columns wanted are read, into one array per column."""
         self.finish()
         wanted = list(ID_COLUMNS) + self.figures if columns is None else list(columns)
         figures = [f for f in self.figures if f in wanted]
         positions = np.array([self.figures.index(f) for f in figures], dtype=int)
-        rows = [(_text(rid), _text(outlet), _text(title), _text(date), words, self._vector(vector)[positions])
-                for outlet, rid, title, date, words, vector in self._rows()]
-        if not rows:
+        texts: dict[str, list[str]] = {c: [] for c in ID_COLUMNS[:4] if c in wanted}
+        words: list[float | None] = []
+        values = np.empty((self.count, len(figures)), dtype=float)
+        query = f"SELECT {', '.join([*texts, 'words', 'figures'])} FROM articles ORDER BY outlet, id, seq"
+        for i, row in enumerate(self.db.execute(query)):
+            for column, value in zip(texts.values(), row):
+                column.append(_text(value))
+            words.append(row[-2])
+            values[i] = self._vector(row[-1])[positions]
+        if not self.count:
             return pd.DataFrame(columns=[c for c in (*ID_COLUMNS, *figures) if c in wanted])
-        table = pd.DataFrame([r[:4] for r in rows], columns=list(ID_COLUMNS[:4]))
-        words = [w for *_, w, _ in rows]
-        table["words"] = pd.Series(words, dtype="int64" if self.words_are_integers else "float64")
-        values = pd.DataFrame(np.array([r[5] for r in rows], dtype=float).reshape(len(rows), len(figures)),
-                              columns=figures)
-        table = pd.concat([table, values], axis=1)
+        data: dict[str, Any] = dict(texts)
+        if "words" in wanted:
+            data["words"] = pd.Series(words, dtype="int64" if self.words_are_integers else "float64")
+        del words
+        table = pd.DataFrame(data) if data else pd.DataFrame(index=pd.RangeIndex(len(values)))
+        table = pd.concat([table, pd.DataFrame(values, columns=figures)], axis=1)
         return table[[c for c in (*ID_COLUMNS, *figures) if c in wanted]]
 
     def close(self) -> None:

@@ -155,6 +155,14 @@ def _collect(records: Any, table: FigureTable, *, n_boot: int, seed: int, max_ap
     outlets = outlet_table(table, n_boot=n_boot, seed=seed)
     frames = {s: frame_table(outlets, table, s) for s in FRAME_SCHEMES}
     chosen = round_robin((candidates[o].result() for o in outlets.index if o in candidates), max_appendix)
+    del candidates
+    # The steps that need most memory one after the other, each before what the next holds: the
+    # clustering (its vectors) before the figures table of the within-story effects, and both
+    # before the articles shown in full are read back.
+    stories.stories()
+    story_section = stories.section(table.frame(["id", "outlet", *rs.effect_figures(table.figures)]),
+                                    n_boot=n_boot, seed=seed)
+    del stories
     appendix = records.fetch(chosen)
     return Collected(
         n_articles=table.count, table=table, outlets=outlets, z=standardized(outlets, outlet_figures(outlets)),
@@ -162,7 +170,6 @@ def _collect(records: Any, table: FigureTable, *, n_boot: int, seed: int, max_ap
         verb_classes=breakdowns.verb_class_shares(), loaded_categories=breakdowns.loaded_category_rates(),
         evidence=evidence.result(), analyzers=sorted(analyzers - NOT_ANALYZERS), provenance=provenance.result(),
         frames=frames, frame_evidence=frame_ev.result(frames["pfc"]) if not frames["pfc"].empty else {},
-        story_section=stories.section(table.frame(["id", "outlet", *rs.effect_figures(table.figures)]),
-                                      n_boot=n_boot, seed=seed),
+        story_section=story_section,
         appendix=appendix, appendix_figures=table.figures_of(str(r.get("id")) for r in appendix),
     )

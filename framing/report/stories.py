@@ -63,41 +63,71 @@ def within_story_effects(table: pd.DataFrame, figures: Sequence[str] | None = No
                          f"{', '.join(c for c in table.columns if c not in ('id', 'outlet', 'story'))}")
     if table.empty or not figures:
         return pd.DataFrame(columns=list(EFFECT_COLUMNS))
-    data = table[["id", "outlet", "story", *figures]].copy()
+    # Only the keys are copied whole; the figures are read in (outlet, story, id) order.
+    data = table[["id", "outlet", "story"]].reset_index(drop=True)
     data["outlet"] = data["outlet"].astype(str)
     data["story"] = data["story"].astype(str)
-    data = data.sort_values(["outlet", "story", "id"], kind="mergesort")
-    values = data[figures].apply(pd.to_numeric, errors="coerce").astype(float)
+    order = data.sort_values(["outlet", "story", "id"], kind="mergesort").index.to_numpy()
+    data = data[["outlet", "story"]].take(order)
+    values = np.empty((len(order), len(figures)), dtype=float, order="F")  # one figure (column) at a time
+    for j, figure in enumerate(figures):
+        values[:, j] = pd.to_numeric(table[figure], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[order]
+    values = pd.DataFrame(values, columns=figures, index=data.index, copy=False)
 
     raw = values.groupby(data["outlet"]).mean()  # NaN left out of each mean
     raw_counts = values.notna().groupby(data["outlet"]).sum()
     raw_sum, raw_n = raw.sum(), raw.notna().sum()
     raw_difference = raw - (raw_sum - raw.fillna(0.0)) / (raw_n - raw.notna().astype(int)).where(lambda n: n > 0)
 
-    # one row per (story, outlet): the outlet's mean in the story, for stories with enough outlets
+    # The (story, outlet) cells, for stories with enough outlets, a chunk of stories at a time
+    # (a cell's mean and its story's other outlets depend on that story's articles only): each
+    # outlet keeps its differences, story by story, and its articles in the stories.
     outlets_per_story = data.groupby("story")["outlet"].nunique()
     shared = outlets_per_story.index[outlets_per_story >= min_outlets]
-    inside = data["story"].isin(shared)
-    keys = [data.loc[inside, "story"], data.loc[inside, "outlet"]]
-    values = values[inside]
-    del data, inside  # each table below is about articles × figures: only what is still needed is kept
-    cell = values.groupby(keys).mean()
-    cell_articles = values.notna().groupby(keys).sum()
-    del values, keys
-    stories = cell.index.get_level_values(0)
-    others = (cell.groupby(stories).transform("sum") - cell.fillna(0.0)) \
-        / (cell.notna().groupby(stories).transform("sum") - cell.notna().astype(int)).where(lambda n: n > 0)
-    difference = cell - others  # NaN where the outlet or every other outlet lacks the figure
-    del cell, others
+    story_code = shared.get_indexer(data["story"])  # -1: story not shared
+    by_story = np.argsort(story_code, kind="stable")[int(np.count_nonzero(story_code < 0)):]
+    ends = np.cumsum(np.bincount(story_code[by_story], minlength=len(shared)))
+    cuts = [0, *np.unique(np.searchsorted(ends, np.arange(EFFECT_CHUNK_ROWS, len(by_story), EFFECT_CHUNK_ROWS))),
+            len(shared)]
+    mine_parts: dict[str, list[np.ndarray]] = {}
+    mine_articles: dict[str, list[pd.Series]] = {}
+    for first, last in zip(cuts, cuts[1:]):
+        if first >= last:
+            continue
+        rows = np.sort(by_story[(ends[first - 1] if first else 0):ends[last - 1]])
+        part = values.iloc[rows]
+        keys = [data["story"].iloc[rows], data["outlet"].iloc[rows]]
+        cell = part.groupby(keys).mean()
+        cell_articles = part.notna().groupby(keys).sum()
+        del part, keys
+        stories = cell.index.get_level_values(0)
+        others = (cell.groupby(stories).transform("sum") - cell.fillna(0.0)) \
+            / (cell.notna().groupby(stories).transform("sum") - cell.notna().astype(int)).where(lambda n: n > 0)
+        difference = cell - others  # NaN where the outlet or every other outlet lacks the figure
+        del cell, others, stories
+        cell_outlets = difference.index.get_level_values(1)
+        for outlet in cell_outlets.unique():
+            at = cell_outlets == outlet
+            mine = difference[at]
+            mine_parts.setdefault(outlet, []).append(mine.to_numpy(dtype=float))
+            mine_articles.setdefault(outlet, []).append(
+                cell_articles[at].where(mine.notna(), 0).sum())
+        del difference, cell_articles, cell_outlets
+    del data, values
 
     rows = []
     for outlet in sorted(raw.index):
-        mine = difference.xs(outlet, level=1) if outlet in difference.index.get_level_values(1) else None
+        mine = None
+        if outlet in mine_parts:  # the outlet's differences, story by story (as the stories sort)
+            mine = pd.DataFrame(np.asfortranarray(np.concatenate(mine_parts.pop(outlet))), columns=figures)
         if mine is not None and not mine.empty:
             rng = np.random.default_rng(agg.outlet_seed(seed, outlet))
             low, high = agg.bootstrap_interval(mine.to_numpy(dtype=float), n_boot=n_boot, rng=rng)
             defined = mine.notna()
-            articles = cell_articles.xs(outlet, level=1).where(defined, 0).sum()
+            parts = mine_articles.pop(outlet)
+            articles = parts[0]
+            for more in parts[1:]:  # whole numbers: the sum does not depend on the chunks
+                articles = articles + more
         for j, figure in enumerate(figures):
             row = {"outlet": outlet, "figure": figure, "raw_mean": raw.loc[outlet, figure],
                    "raw_articles": int(raw_counts.loc[outlet, figure]),
@@ -108,6 +138,9 @@ def within_story_effects(table: pd.DataFrame, figures: Sequence[str] | None = No
                            stories=int(defined[figure].sum()), story_articles=int(articles[figure]))
             rows.append(row)
     return pd.DataFrame(rows, columns=list(EFFECT_COLUMNS))
+
+
+EFFECT_CHUNK_ROWS = 4096  # articles whose (story, outlet) cells are computed at once (stories are not split)
 
 
 # --------------------------------------------------------------------------- the report's section

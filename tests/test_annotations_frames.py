@@ -5,10 +5,11 @@ GUIDELINES-frames.md); every sentence marked origin=corpus must occur verbatim i
 the document it claims to come from, read from corpus/seeds or corpus/open.
 """
 import collections
-import csv
 from pathlib import Path
 
 import pytest
+
+from tests.annotation_rows import read_rows
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CSV_PATH = CORPUS / "annotations" / "frames_sentences.csv"
@@ -24,10 +25,7 @@ RARE_OR_NONE = {"other", "fairness_equality", "quality_of_life"}
 
 @pytest.fixture(scope="module")
 def rows():
-    with CSV_PATH.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == COLUMNS
-        return list(reader)
+    return read_rows(CSV_PATH, COLUMNS)
 
 
 def _labels(row, column):

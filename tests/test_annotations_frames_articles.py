@@ -6,12 +6,12 @@ Every title and text must be the open corpus record's, verbatim.
 """
 
 import collections
-import csv
 import json
 from pathlib import Path
 
 import pytest
 
+from tests.annotation_rows import read_rows
 from tests.corpus_text import document_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -26,10 +26,7 @@ PFC = (
 
 @pytest.fixture(scope="module")
 def rows():
-    with CSV_PATH.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == COLUMNS
-        return list(reader)
+    return read_rows(CSV_PATH, COLUMNS)
 
 
 def _titles() -> dict[str, str]:

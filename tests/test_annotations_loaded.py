@@ -3,10 +3,11 @@
 The data is corpus/annotations/loaded_sentences.csv; every sentence marked
 origin=corpus must occur verbatim in the document it claims to come from.
 """
-import csv
 from pathlib import Path
 
 import pytest
+
+from tests.annotation_rows import read_rows
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CSV_PATH = CORPUS / "annotations" / "loaded_sentences.csv"
@@ -15,10 +16,7 @@ COLUMNS = ["id", "source", "doc_id", "text", "label", "origin", "note"]
 
 @pytest.fixture(scope="module")
 def rows():
-    with CSV_PATH.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == COLUMNS
-        return list(reader)
+    return read_rows(CSV_PATH, COLUMNS)
 
 
 def test_file_has_enough_rows(rows):
